@@ -1,0 +1,96 @@
+package dev.ember.devices;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The primitive kernels a device backend provides. Everything else (gelu, softmax, linear,
+ * cross-entropy, ...) is composed from these in the tensor layer, so a new backend works as
+ * soon as it implements this interface. Backends never see autograd.
+ *
+ * <p>Contracts shared by every kernel: operands are {@link Strided} views whose shapes the
+ * caller has already checked and broadcast (a broadcast dim has stride 0); outputs never
+ * overlap inputs except when an op is in place, where the output is exactly the first input.
+ * The caller has checked every layout against its buffer ({@link Strided#checkBounds()}).
+ *
+ * <pre>{@code
+ * Backend cpu = BackendRegistry.get(Device.CPU);
+ * Buffer b = cpu.allocate(Device.CPU, 16);
+ * cpu.fill(new Strided(b, Layout.contiguous(4), DType.FLOAT32), 1.0);
+ * }</pre>
+ */
+public interface Backend {
+
+    DeviceType deviceType();
+
+    /** False when the runtime or device is missing; then {@link #unavailableReason()} says why. */
+    boolean isAvailable();
+
+    String unavailableReason();
+
+    int deviceCount();
+
+    /** Allocates {@code byteSize} bytes, zero-filled when {@code zeroed}. */
+    Buffer allocate(Device device, long byteSize, boolean zeroed);
+
+    default Buffer allocate(Device device, long byteSize) { return allocate(device, byteSize, true); }
+
+    /** Bytes of this backend's memory held by open buffers. */
+    long liveBytes();
+
+    void copyFromHost(MemorySegment host, Buffer destination, long destinationByteOffset, long byteCount);
+
+    void copyToHost(Buffer source, long sourceByteOffset, MemorySegment host, long byteCount);
+
+    /** {@code destination[i] = (destination.dtype) source[i]} over equal shapes, any strides. */
+    void copy(Strided source, Strided destination);
+
+    /** Sets every element; the value is converted to the destination dtype like a cast. */
+    void fill(Strided destination, double value);
+
+    void unary(UnaryOp op, Strided input, Strided output);
+
+    void binary(BinaryOp op, Strided left, Strided right, Strided output);
+
+    /** WHERE takes a BOOL first operand; LERP and CLAMP take three operands of one dtype. */
+    void ternary(TernaryOp op, Strided first, Strided second, Strided third, Strided output);
+
+    /**
+     * Reduces {@code input} over {@code dims} into {@code output}, whose shape is the
+     * input's with each reduced dim set to 1.
+     */
+    void reduce(ReduceOp op, Strided input, int[] dims, Strided output);
+
+    /** Inclusive scan along {@code dim}; input and output have the same shape and dtype. */
+    void scan(ScanOp op, Strided input, int dim, Strided output);
+
+    /** Stable sort along {@code dim}; {@code indices} is INT64. */
+    void sort(Strided input, int dim, boolean descending, Strided values, Strided indices);
+
+    /**
+     * Batched matrix product of 3-D operands: {@code [batch, m, k] x [batch, k, n] -> [batch, m, n]}.
+     * Any strides (including 0 for a broadcast batch); all three share one floating dtype,
+     * or one integral dtype.
+     */
+    void matmul(Strided left, Strided right, Strided output);
+
+    /** {@code output.select(dim, i) = input.select(dim, index[i])}; index is 1-D INT64, checked in range. */
+    void indexSelect(Strided input, int dim, Strided index, Strided output);
+
+    /** {@code target.select(dim, index[i]) += source.select(dim, i)}, in place. */
+    void indexAdd(Strided target, int dim, Strided index, Strided source);
+
+    /** {@code output[...i_dim...] = input[...index[...]...]}; index has output's shape, INT64, checked. */
+    void gather(Strided input, int dim, Strided index, Strided output);
+
+    /**
+     * {@code target[...index[...]...] = source[...]} (or {@code +=} when {@code accumulate}),
+     * in place, over the index's shape.
+     */
+    void scatter(Strided target, int dim, Strided index, Strided source, boolean accumulate);
+
+    /**
+     * Fills {@code output} from the counter-based generator at ({@code seed}, {@code offset}),
+     * so the same seed and offset give the same numbers on every backend.
+     */
+    void random(RandomOp op, Strided output, long seed, long offset, double a, double b);
+}

@@ -1,0 +1,22 @@
+package dev.ember.devices;
+
+/**
+ * Elementwise ops of two operands of the same dtype. The output has that dtype, except the
+ * comparisons and logical ops ({@link #isPredicate()}), whose output is {@link DType#BOOL}.
+ * {@link #DIV} on integers truncates; the tensor layer promotes to floating point first
+ * where PyTorch's true division wants it.
+ */
+public enum BinaryOp {
+    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
+    BITWISE_AND, BITWISE_OR, BITWISE_XOR,
+    EQ(true), NE(true), LT(true), LE(true), GT(true), GE(true),
+    LOGICAL_AND(true), LOGICAL_OR(true), LOGICAL_XOR(true);
+
+    private final boolean predicate;
+
+    BinaryOp() { this(false); }
+
+    BinaryOp(boolean predicate) { this.predicate = predicate; }
+
+    public boolean isPredicate() { return predicate; }
+}

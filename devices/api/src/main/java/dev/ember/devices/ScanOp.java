@@ -1,0 +1,4 @@
+package dev.ember.devices;
+
+/** Inclusive prefix scans along one dim. */
+public enum ScanOp { CUMSUM, CUMPROD }

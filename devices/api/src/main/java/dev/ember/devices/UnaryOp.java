@@ -1,0 +1,21 @@
+package dev.ember.devices;
+
+/**
+ * Elementwise ops of one operand. Input and output have the same dtype, except the
+ * predicates ({@link #isPredicate()}), whose output is {@link DType#BOOL}.
+ */
+public enum UnaryOp {
+    NEG, ABS, EXP, EXP2, LOG, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TAN, ASIN, ACOS, ATAN,
+    SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, RELU, FLOOR, CEIL, ROUND, TRUNC, SIGN,
+    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC, BITWISE_NOT,
+    LOGICAL_NOT(true), ISNAN(true), ISINF(true), ISFINITE(true);
+
+    private final boolean predicate;
+
+    UnaryOp() { this(false); }
+
+    UnaryOp(boolean predicate) { this.predicate = predicate; }
+
+    /** True when the result is {@link DType#BOOL} whatever the input dtype. */
+    public boolean isPredicate() { return predicate; }
+}
