@@ -1,0 +1,267 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.BinaryOp;
+import dev.ember.devices.DType;
+import dev.ember.devices.Strided;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.ember.devices.cpu.UnaryKernels.DS;
+import static dev.ember.devices.cpu.UnaryKernels.FS;
+import static dev.ember.devices.cpu.UnaryKernels.ORDER;
+
+/**
+ * Elementwise ops of two operands with PyTorch's semantics: MAXIMUM/MINIMUM propagate NaN,
+ * REMAINDER takes the divisor's sign and FMOD the dividend's, integer DIV truncates and
+ * integer arithmetic is exact 64-bit. float32/float64 unit-stride runs (or a broadcast
+ * scalar operand) use the Vector API for the arithmetic ops.
+ *
+ * <pre>{@code
+ * BinaryKernels.apply(BinaryOp.ADD, left, right, output);
+ * }</pre>
+ */
+final class BinaryKernels {
+
+    private BinaryKernels() {}
+
+    static void apply(BinaryOp op, Strided left, Strided right, Strided output) {
+        long numel = output.numel();
+        if (numel == 0) return;
+        MemorySegment a = ((CpuBuffer) left.buffer()).segment();
+        MemorySegment b = ((CpuBuffer) right.buffer()).segment();
+        MemorySegment o = ((CpuBuffer) output.buffer()).segment();
+        DType t = left.dtype();
+        DType ot = output.dtype();
+        if (numel <= Parallel.GRAIN_SIZE && left.layout().isContiguous() && right.layout().isContiguous()
+                && output.layout().isContiguous()) {
+            row(op, t, a, left.layout().offset(), 1, b, right.layout().offset(), 1, ot, o, output.layout().offset(), 1, numel, null);
+            return;
+        }
+        StridedIterator it = new StridedIterator(output.shape(), left.layout(), right.layout(), output.layout());
+        long as = it.innerStride(0);
+        long bs = it.innerStride(1);
+        long os = it.innerStride(2);
+        Parallel.forRange(numel, op == BinaryOp.POW || op == BinaryOp.ATAN2 ? 8 : 1, (start, end) -> {
+            StridedIterator.Cursor c = it.cursor(start);
+            Scratch scratch = null;
+            for (long remaining = end - start; remaining > 0; ) {
+                long n = c.run(remaining);
+                if (scratch == null && !vectorised(op, t, ot, as, bs, os)) scratch = new Scratch(end - start);
+                row(op, t, a, c.offset(0), as, b, c.offset(1), bs, ot, o, c.offset(2), os, n, scratch);
+                c.advance(n);
+                remaining -= n;
+            }
+        });
+    }
+
+    private static boolean vectorised(BinaryOp op, DType t, DType ot, long as, long bs, long os) {
+        return os == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0) && t == ot
+                && (t == DType.FLOAT32 || t == DType.FLOAT64)
+                && switch (op) {
+                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
+                    default -> false;
+                };
+    }
+
+    private static void row(BinaryOp op, DType t, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                            DType ot, MemorySegment o, long oo, long os, long n, Scratch scratch) {
+        if (vectorised(op, t, ot, as, bs, os)) {
+            if (t == DType.FLOAT32) floatRow(op, a, ao, as, b, bo, bs, o, oo, n);
+            else doubleRow(op, a, ao, as, b, bo, bs, o, oo, n);
+            return;
+        }
+        if (scratch == null) scratch = new Scratch(n);
+        int block = scratch.block();
+        boolean exact = !Elements.floating(t);
+        for (long done = 0; done < n; ) {
+            int m = (int) Math.min(block, n - done);
+            long ai = ao + done * as;
+            long bi = bo + done * bs;
+            long oi = oo + done * os;
+            if (exact) {
+                Elements.readLongs(a, t, ai, as, scratch.lx, m);
+                Elements.readLongs(b, t, bi, bs, scratch.ly, m);
+                longOp(op, scratch.lx, scratch.ly, scratch.lr, m);
+                Elements.writeLongs(o, ot, oi, os, scratch.lr, m);
+            } else {
+                Elements.readDoubles(a, t, ai, as, scratch.x, m);
+                Elements.readDoubles(b, t, bi, bs, scratch.y, m);
+                if (op.isPredicate()) {
+                    predicate(op, scratch.x, scratch.y, scratch.lr, m);
+                    Elements.writeLongs(o, ot, oi, os, scratch.lr, m);
+                } else {
+                    doubleOp(op, scratch.x, scratch.y, scratch.r, m);
+                    Elements.writeDoubles(o, ot, oi, os, scratch.r, m);
+                }
+            }
+            done += m;
+        }
+    }
+
+    static ArithmeticException divisionByZero() {
+        return new ArithmeticException("ZeroDivisionError: integer division by zero");
+    }
+
+    static void longOp(BinaryOp op, long[] x, long[] y, long[] r, int n) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < n; j++) r[j] = x[j] + y[j]; }
+            case SUB -> { for (int j = 0; j < n; j++) r[j] = x[j] - y[j]; }
+            case MUL -> { for (int j = 0; j < n; j++) r[j] = x[j] * y[j]; }
+            case DIV -> { for (int j = 0; j < n; j++) { if (y[j] == 0) throw divisionByZero(); r[j] = x[j] / y[j]; } }
+            case POW -> { for (int j = 0; j < n; j++) r[j] = pow(x[j], y[j]); }
+            case MAXIMUM -> { for (int j = 0; j < n; j++) r[j] = Math.max(x[j], y[j]); }
+            case MINIMUM -> { for (int j = 0; j < n; j++) r[j] = Math.min(x[j], y[j]); }
+            case ATAN2 -> { for (int j = 0; j < n; j++) r[j] = (long) Math.atan2(x[j], y[j]); }
+            case FMOD -> { for (int j = 0; j < n; j++) { if (y[j] == 0) throw divisionByZero(); r[j] = x[j] % y[j]; } }
+            case REMAINDER -> { for (int j = 0; j < n; j++) { if (y[j] == 0) throw divisionByZero(); r[j] = Math.floorMod(x[j], y[j]); } }
+            case FLOOR_DIVIDE -> { for (int j = 0; j < n; j++) { if (y[j] == 0) throw divisionByZero(); r[j] = Math.floorDiv(x[j], y[j]); } }
+            case BITWISE_AND -> { for (int j = 0; j < n; j++) r[j] = x[j] & y[j]; }
+            case BITWISE_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] | y[j]; }
+            case BITWISE_XOR -> { for (int j = 0; j < n; j++) r[j] = x[j] ^ y[j]; }
+            case EQ -> { for (int j = 0; j < n; j++) r[j] = x[j] == y[j] ? 1 : 0; }
+            case NE -> { for (int j = 0; j < n; j++) r[j] = x[j] != y[j] ? 1 : 0; }
+            case LT -> { for (int j = 0; j < n; j++) r[j] = x[j] < y[j] ? 1 : 0; }
+            case LE -> { for (int j = 0; j < n; j++) r[j] = x[j] <= y[j] ? 1 : 0; }
+            case GT -> { for (int j = 0; j < n; j++) r[j] = x[j] > y[j] ? 1 : 0; }
+            case GE -> { for (int j = 0; j < n; j++) r[j] = x[j] >= y[j] ? 1 : 0; }
+            case LOGICAL_AND -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 && y[j] != 0 ? 1 : 0; }
+            case LOGICAL_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 || y[j] != 0 ? 1 : 0; }
+            case LOGICAL_XOR -> { for (int j = 0; j < n; j++) r[j] = (x[j] != 0) != (y[j] != 0) ? 1 : 0; }
+        }
+    }
+
+    /** Exact integer power by repeated squaring (wrapping on overflow, as C does). */
+    static long pow(long base, long exponent) {
+        if (exponent < 0) {
+            throw new ArithmeticException("Integers to negative integer powers are not allowed.");
+        }
+        long result = 1;
+        while (exponent > 0) {
+            if ((exponent & 1) != 0) result *= base;
+            base *= base;
+            exponent >>= 1;
+        }
+        return result;
+    }
+
+    static void doubleOp(BinaryOp op, double[] x, double[] y, double[] r, int n) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < n; j++) r[j] = x[j] + y[j]; }
+            case SUB -> { for (int j = 0; j < n; j++) r[j] = x[j] - y[j]; }
+            case MUL -> { for (int j = 0; j < n; j++) r[j] = x[j] * y[j]; }
+            case DIV -> { for (int j = 0; j < n; j++) r[j] = x[j] / y[j]; }
+            case POW -> { for (int j = 0; j < n; j++) r[j] = Math.pow(x[j], y[j]); }
+            case MAXIMUM -> { for (int j = 0; j < n; j++) r[j] = Math.max(x[j], y[j]); }
+            case MINIMUM -> { for (int j = 0; j < n; j++) r[j] = Math.min(x[j], y[j]); }
+            case ATAN2 -> { for (int j = 0; j < n; j++) r[j] = Math.atan2(x[j], y[j]); }
+            case FMOD -> { for (int j = 0; j < n; j++) r[j] = x[j] % y[j]; }
+            case REMAINDER -> { for (int j = 0; j < n; j++) r[j] = remainder(x[j], y[j]); }
+            case FLOOR_DIVIDE -> { for (int j = 0; j < n; j++) r[j] = floorDivide(x[j], y[j]); }
+            default -> throw new IllegalStateException(op + " has no floating loop");
+        }
+    }
+
+    /** Python's modulo: the result takes the sign of the divisor. */
+    static double remainder(double a, double b) {
+        double m = a % b;
+        if (m != 0 && (m < 0) != (b < 0)) m += b;
+        return m;
+    }
+
+    /** PyTorch's floor division for floats, which corrects the rounding of (a - fmod(a, b)) / b. */
+    static double floorDivide(double a, double b) {
+        if (b == 0) return a / b;
+        double mod = a % b;
+        double div = (a - mod) / b;
+        if (mod != 0 && (b < 0) != (mod < 0)) div -= 1;
+        if (div == 0) return Math.copySign(0.0, a / b);
+        double floor = Math.floor(div);
+        if (div - floor > 0.5) floor += 1;
+        return floor;
+    }
+
+    private static void predicate(BinaryOp op, double[] x, double[] y, long[] r, int n) {
+        switch (op) {
+            case EQ -> { for (int j = 0; j < n; j++) r[j] = x[j] == y[j] ? 1 : 0; }
+            case NE -> { for (int j = 0; j < n; j++) r[j] = x[j] != y[j] ? 1 : 0; }
+            case LT -> { for (int j = 0; j < n; j++) r[j] = x[j] < y[j] ? 1 : 0; }
+            case LE -> { for (int j = 0; j < n; j++) r[j] = x[j] <= y[j] ? 1 : 0; }
+            case GT -> { for (int j = 0; j < n; j++) r[j] = x[j] > y[j] ? 1 : 0; }
+            case GE -> { for (int j = 0; j < n; j++) r[j] = x[j] >= y[j] ? 1 : 0; }
+            case LOGICAL_AND -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 && y[j] != 0 ? 1 : 0; }
+            case LOGICAL_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 || y[j] != 0 ? 1 : 0; }
+            case LOGICAL_XOR -> { for (int j = 0; j < n; j++) r[j] = (x[j] != 0) != (y[j] != 0) ? 1 : 0; }
+            default -> throw new IllegalStateException(op + " is not a predicate");
+        }
+    }
+
+    private static FloatVector fv(MemorySegment s, long off, long stride, long i) {
+        return stride == 0 ? FloatVector.broadcast(FS, s.getAtIndex(Elements.F32, off))
+                : FloatVector.fromMemorySegment(FS, s, (off + i) * Float.BYTES, ORDER);
+    }
+
+    private static DoubleVector dv(MemorySegment s, long off, long stride, long i) {
+        return stride == 0 ? DoubleVector.broadcast(DS, s.getAtIndex(Elements.F64, off))
+                : DoubleVector.fromMemorySegment(DS, s, (off + i) * Double.BYTES, ORDER);
+    }
+
+    private static void floatRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                 MemorySegment o, long oo, long n) {
+        int step = FS.length();
+        long bound = n - n % step;
+        long i = 0;
+        switch (op) {
+            case ADD -> { for (; i < bound; i += step) fv(a, ao, as, i).add(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case SUB -> { for (; i < bound; i += step) fv(a, ao, as, i).sub(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case MUL -> { for (; i < bound; i += step) fv(a, ao, as, i).mul(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case DIV -> { for (; i < bound; i += step) fv(a, ao, as, i).div(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case MAXIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).max(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case MINIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).min(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            default -> throw new IllegalStateException(op + " is not vectorised");
+        }
+        for (; i < n; i++) {
+            float x = a.getAtIndex(Elements.F32, ao + i * as);
+            float y = b.getAtIndex(Elements.F32, bo + i * bs);
+            float r = switch (op) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> x * y;
+                case DIV -> x / y;
+                case MAXIMUM -> Math.max(x, y);
+                default -> Math.min(x, y);
+            };
+            o.setAtIndex(Elements.F32, oo + i, r);
+        }
+    }
+
+    private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                  MemorySegment o, long oo, long n) {
+        int step = DS.length();
+        long bound = n - n % step;
+        long i = 0;
+        switch (op) {
+            case ADD -> { for (; i < bound; i += step) dv(a, ao, as, i).add(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SUB -> { for (; i < bound; i += step) dv(a, ao, as, i).sub(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case MUL -> { for (; i < bound; i += step) dv(a, ao, as, i).mul(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case DIV -> { for (; i < bound; i += step) dv(a, ao, as, i).div(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case MAXIMUM -> { for (; i < bound; i += step) dv(a, ao, as, i).max(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case MINIMUM -> { for (; i < bound; i += step) dv(a, ao, as, i).min(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            default -> throw new IllegalStateException(op + " is not vectorised");
+        }
+        for (; i < n; i++) {
+            double x = a.getAtIndex(Elements.F64, ao + i * as);
+            double y = b.getAtIndex(Elements.F64, bo + i * bs);
+            double r = switch (op) {
+                case ADD -> x + y;
+                case SUB -> x - y;
+                case MUL -> x * y;
+                case DIV -> x / y;
+                case MAXIMUM -> Math.max(x, y);
+                default -> Math.min(x, y);
+            };
+            o.setAtIndex(Elements.F64, oo + i, r);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.ember.devices.cpu;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.management.ManagementFactory;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Off-heap memory for CPU buffers: 64-byte aligned blocks from libc, counted in
+ * {@link #liveBytes()}, freed by close() or by a {@link Cleaner} when unreachable.
+ *
+ * <p>Like the JDK's direct-buffer reservation, crossing a soft threshold runs a GC so that
+ * unreachable buffers are cleaned before memory grows; the threshold then adapts to about
+ * twice the memory still live. A hard limit ({@code ember.cpu.memoryLimit}, default 80% of
+ * physical memory) turns a runaway allocation into a clear {@link OutOfMemoryError}.
+ *
+ * <pre>{@code
+ * long live = CpuAllocator.liveBytes();
+ * List<String> leaks = CpuAllocator.liveAllocations();   // with -Dember.cpu.trackAllocations=true
+ * }</pre>
+ */
+public final class CpuAllocator {
+
+    static final long ALIGNMENT = 64;
+    private static final long MIN_GC_THRESHOLD = Long.getLong("ember.cpu.gcThreshold", 256L << 20);
+    private static final long MEMORY_LIMIT = Long.getLong("ember.cpu.memoryLimit", defaultLimit());
+    private static final boolean TRACK = Boolean.getBoolean("ember.cpu.trackAllocations");
+
+    private static final MethodHandle ALIGNED_ALLOC;
+    private static final MethodHandle FREE;
+    static final Cleaner CLEANER = Cleaner.create();
+
+    private static final AtomicLong LIVE = new AtomicLong();
+    private static final AtomicLong CLEANED = new AtomicLong();
+    private static volatile long gcThreshold = MIN_GC_THRESHOLD;
+    private static final Object GC_LOCK = new Object();
+    private static final Map<Long, Throwable> ALLOCATION_SITES = new ConcurrentHashMap<>();
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        var libc = linker.defaultLookup();
+        ALIGNED_ALLOC = linker.downcallHandle(libc.find("aligned_alloc").orElseThrow(),
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+        FREE = linker.downcallHandle(libc.find("free").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+    }
+
+    private CpuAllocator() {}
+
+    private static long defaultLimit() {
+        try {
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long physical = os.getTotalMemorySize();
+            if (physical > 0) return physical / 10 * 8;
+        } catch (RuntimeException | LinkageError e) {
+            // not a HotSpot-style bean: fall through to "no limit"
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** Bytes held by CPU buffers that are neither closed nor cleaned. */
+    public static long liveBytes() { return LIVE.get(); }
+
+    /** The hard limit on {@link #liveBytes()}. */
+    public static long memoryLimit() { return MEMORY_LIMIT; }
+
+    /** Stack traces of where each live buffer was allocated; empty unless tracking is on. */
+    public static List<String> liveAllocations() {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Long, Throwable> e : ALLOCATION_SITES.entrySet()) {
+            StringBuilder sb = new StringBuilder(e.getValue().getMessage()).append('\n');
+            for (StackTraceElement frame : e.getValue().getStackTrace()) sb.append("    at ").append(frame).append('\n');
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    public static boolean isTracking() { return TRACK; }
+
+    /** Returns the address of {@code byteSize} fresh bytes, after reserving them. */
+    static long allocate(long byteSize) {
+        if (byteSize < 0) throw new IllegalArgumentException("negative buffer size " + byteSize);
+        long rounded = roundUp(byteSize);
+        reserve(rounded, byteSize);
+        long address;
+        try {
+            address = ((MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGNMENT, rounded)).address();
+        } catch (Throwable t) {
+            LIVE.addAndGet(-rounded);
+            throw new IllegalStateException("aligned_alloc failed", t);
+        }
+        if (address == 0) {
+            LIVE.addAndGet(-rounded);
+            throw new OutOfMemoryError("cpu: the system refused " + byteSize + " bytes (live " + LIVE.get() + " bytes)");
+        }
+        if (TRACK) {
+            ALLOCATION_SITES.put(address, new Throwable("buffer of " + byteSize + " bytes at 0x" + Long.toHexString(address)));
+        }
+        return address;
+    }
+
+    static long roundUp(long byteSize) {
+        return Math.max(ALIGNMENT, (byteSize + ALIGNMENT - 1) & -ALIGNMENT);
+    }
+
+    private static void reserve(long rounded, long requested) {
+        long live = LIVE.addAndGet(rounded);
+        if (live <= gcThreshold && live <= MEMORY_LIMIT) return;
+        LIVE.addAndGet(-rounded);
+        synchronized (GC_LOCK) {
+            live = LIVE.get() + rounded;
+            if (live > gcThreshold || live > MEMORY_LIMIT) collect(live > MEMORY_LIMIT);
+            live = LIVE.addAndGet(rounded);
+            if (live > MEMORY_LIMIT) {
+                LIVE.addAndGet(-rounded);
+                throw new OutOfMemoryError("cpu: cannot allocate " + requested + " bytes: " + (live - rounded)
+                        + " bytes are live and the limit is " + MEMORY_LIMIT
+                        + " bytes (set -Dember.cpu.memoryLimit, or close tensors / use a memory scope)");
+            }
+            // adapt so that a steady working set does not force a GC on every allocation
+            gcThreshold = Math.max(MIN_GC_THRESHOLD, Math.min(2 * live, Long.MAX_VALUE / 4));
+        }
+    }
+
+    /** Runs a GC and waits a little for the cleaner to free what became unreachable. */
+    private static void collect(boolean urgent) {
+        long cleanedBefore = CLEANED.get();
+        System.gc();
+        int waits = urgent ? 200 : 20;
+        for (int i = 0; i < waits; i++) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            // stop as soon as cleaning has started and then paused
+            long cleaned = CLEANED.get();
+            if (cleaned != cleanedBefore && i >= 2) {
+                long again = cleaned;
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (CLEANED.get() == again) return;
+            }
+        }
+    }
+
+    static void free(long address, long byteSize) {
+        try {
+            FREE.invokeExact(MemorySegment.ofAddress(address));
+        } catch (Throwable t) {
+            throw new IllegalStateException("free failed", t);
+        }
+        if (TRACK) ALLOCATION_SITES.remove(address);
+        LIVE.addAndGet(-roundUp(byteSize));
+        CLEANED.incrementAndGet();
+    }
+}

@@ -1,0 +1,264 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.Backend;
+import dev.ember.devices.BinaryOp;
+import dev.ember.devices.Buffer;
+import dev.ember.devices.DType;
+import dev.ember.devices.Device;
+import dev.ember.devices.DeviceType;
+import dev.ember.devices.RandomOp;
+import dev.ember.devices.ReduceOp;
+import dev.ember.devices.ScanOp;
+import dev.ember.devices.Strided;
+import dev.ember.devices.TernaryOp;
+import dev.ember.devices.UnaryOp;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Reference;
+
+import static dev.ember.devices.cpu.OperandChecks.dtype;
+import static dev.ember.devices.cpu.OperandChecks.notFloating;
+import static dev.ember.devices.cpu.OperandChecks.operand;
+import static dev.ember.devices.cpu.OperandChecks.sameDtype;
+import static dev.ember.devices.cpu.OperandChecks.sameShape;
+
+/**
+ * The CPU backend: off-heap buffers ({@link CpuBuffer}), Vector API elementwise kernels and
+ * reductions, OpenBLAS matmul, multithreaded above {@link Parallel#GRAIN_SIZE} elements.
+ * Found by {@code ServiceLoader}; every kernel checks its operands first.
+ *
+ * <pre>{@code
+ * Backend cpu = BackendRegistry.get(Device.CPU);
+ * Buffer b = cpu.allocate(Device.CPU, 16);
+ * cpu.fill(new Strided(b, Layout.contiguous(4), DType.FLOAT32), 1.0);
+ * }</pre>
+ */
+public final class CpuBackend implements Backend {
+
+    @Override
+    public DeviceType deviceType() { return DeviceType.CPU; }
+
+    @Override
+    public boolean isAvailable() { return true; }
+
+    @Override
+    public String unavailableReason() { return ""; }
+
+    @Override
+    public int deviceCount() { return 1; }
+
+    @Override
+    public Buffer allocate(Device device, long byteSize, boolean zeroed) {
+        if (device.type() != DeviceType.CPU || device.index() != 0) {
+            throw new IllegalArgumentException("the cpu backend cannot allocate on " + device);
+        }
+        return CpuBuffer.allocate(byteSize, zeroed);
+    }
+
+    @Override
+    public long liveBytes() { return CpuAllocator.liveBytes(); }
+
+    @Override
+    public void copyFromHost(MemorySegment host, Buffer destination, long destinationByteOffset, long byteCount) {
+        MemorySegment dst = cpu("copyFromHost", destination).segment();
+        checkRange("copyFromHost", destinationByteOffset, byteCount, destination.byteSize(), host.byteSize());
+        MemorySegment.copy(host, 0, dst, destinationByteOffset, byteCount);
+        Reference.reachabilityFence(destination);
+    }
+
+    @Override
+    public void copyToHost(Buffer source, long sourceByteOffset, MemorySegment host, long byteCount) {
+        MemorySegment src = cpu("copyToHost", source).segment();
+        checkRange("copyToHost", sourceByteOffset, byteCount, source.byteSize(), host.byteSize());
+        MemorySegment.copy(src, sourceByteOffset, host, 0, byteCount);
+        Reference.reachabilityFence(source);
+    }
+
+    private static CpuBuffer cpu(String op, Buffer buffer) {
+        if (!(buffer instanceof CpuBuffer b)) {
+            throw new IllegalArgumentException(op + ": expected a cpu buffer, got one on " + buffer.device());
+        }
+        return b;
+    }
+
+    private static void checkRange(String op, long offset, long count, long bufferSize, long hostSize) {
+        if (offset < 0 || count < 0 || offset + count > bufferSize || count > hostSize) {
+            throw new IndexOutOfBoundsException(op + ": " + count + " bytes at offset " + offset
+                    + " do not fit a buffer of " + bufferSize + " bytes and a host segment of " + hostSize + " bytes");
+        }
+    }
+
+    @Override
+    public void copy(Strided source, Strided destination) {
+        operand("copy", source);
+        operand("copy", destination);
+        sameShape("copy", source, destination);
+        CopyKernels.copy(source, destination);
+        Reference.reachabilityFence(source);
+        Reference.reachabilityFence(destination);
+    }
+
+    @Override
+    public void fill(Strided destination, double value) {
+        operand("fill", destination);
+        CopyKernels.fill(destination, value);
+        Reference.reachabilityFence(destination);
+    }
+
+    @Override
+    public void unary(UnaryOp op, Strided input, Strided output) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        operand(name, input);
+        operand(name, output);
+        sameShape(name, input, output);
+        if (op.isPredicate()) dtype(name, "output", output, DType.BOOL);
+        else sameDtype(name, input, output);
+        if (op == UnaryOp.BITWISE_NOT) notFloating(name, input);
+        UnaryKernels.apply(op, input, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Strided left, Strided right, Strided output) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        operand(name, left);
+        operand(name, right);
+        operand(name, output);
+        sameDtype(name, left, right);
+        sameShape(name, left, output);
+        sameShape(name, right, output);
+        if (op.isPredicate()) dtype(name, "output", output, DType.BOOL);
+        else sameDtype(name, left, output);
+        if (op == BinaryOp.BITWISE_AND || op == BinaryOp.BITWISE_OR || op == BinaryOp.BITWISE_XOR) notFloating(name, left);
+        BinaryKernels.apply(op, left, right, output);
+        Reference.reachabilityFence(left);
+        Reference.reachabilityFence(right);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void ternary(TernaryOp op, Strided first, Strided second, Strided third, Strided output) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        operand(name, first);
+        operand(name, second);
+        operand(name, third);
+        operand(name, output);
+        sameShape(name, first, output);
+        sameShape(name, second, output);
+        sameShape(name, third, output);
+        if (op == TernaryOp.WHERE) dtype(name, "condition", first, DType.BOOL);
+        else sameDtype(name, first, second);
+        sameDtype(name, second, third);
+        sameDtype(name, second, output);
+        TernaryKernels.apply(op, first, second, third, output);
+        Reference.reachabilityFence(first);
+        Reference.reachabilityFence(second);
+        Reference.reachabilityFence(third);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Strided input, int[] dims, Strided output) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        operand(name, input);
+        operand(name, output);
+        switch (op) {
+            case ARGMAX, ARGMIN -> dtype(name, "output", output, DType.INT64);
+            case MAX, MIN -> sameDtype(name, input, output);
+            case SUM, PROD -> { }
+        }
+        ReduceKernels.apply(op, input, dims, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void scan(ScanOp op, Strided input, int dim, Strided output) {
+        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        operand(name, input);
+        operand(name, output);
+        sameShape(name, input, output);
+        ScanKernels.apply(op, input, OperandChecks.dim(name, dim, input.layout().dim()), output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void sort(Strided input, int dim, boolean descending, Strided values, Strided indices) {
+        operand("sort", input);
+        operand("sort", values);
+        operand("sort", indices);
+        sameShape("sort", input, values);
+        sameShape("sort", input, indices);
+        sameDtype("sort", input, values);
+        dtype("sort", "indices", indices, DType.INT64);
+        SortKernel.sort(input, OperandChecks.dim("sort", dim, input.layout().dim()), descending, values, indices);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(values);
+        Reference.reachabilityFence(indices);
+    }
+
+    @Override
+    public void matmul(Strided left, Strided right, Strided output) {
+        operand("matmul", left);
+        operand("matmul", right);
+        operand("matmul", output);
+        MatmulKernel.matmul(left, right, output);
+        Reference.reachabilityFence(left);
+        Reference.reachabilityFence(right);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void indexSelect(Strided input, int dim, Strided index, Strided output) {
+        operand("index_select", input);
+        operand("index_select", index);
+        operand("index_select", output);
+        IndexKernels.indexSelect(input, dim, index, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void indexAdd(Strided target, int dim, Strided index, Strided source) {
+        operand("index_add", target);
+        operand("index_add", index);
+        operand("index_add", source);
+        IndexKernels.indexAdd(target, dim, index, source);
+        Reference.reachabilityFence(target);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(source);
+    }
+
+    @Override
+    public void gather(Strided input, int dim, Strided index, Strided output) {
+        operand("gather", input);
+        operand("gather", index);
+        operand("gather", output);
+        IndexKernels.gather(input, dim, index, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void scatter(Strided target, int dim, Strided index, Strided source, boolean accumulate) {
+        String name = accumulate ? "scatter_add" : "scatter";
+        operand(name, target);
+        operand(name, index);
+        operand(name, source);
+        IndexKernels.scatter(target, dim, index, source, accumulate);
+        Reference.reachabilityFence(target);
+        Reference.reachabilityFence(index);
+        Reference.reachabilityFence(source);
+    }
+
+    @Override
+    public void random(RandomOp op, Strided output, long seed, long offset, double a, double b) {
+        operand(op.name().toLowerCase(java.util.Locale.ROOT), output);
+        RandomKernels.fill(op, output, seed, offset, a, b);
+        Reference.reachabilityFence(output);
+    }
+}

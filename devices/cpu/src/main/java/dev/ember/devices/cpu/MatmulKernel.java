@@ -1,0 +1,208 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.DType;
+import dev.ember.devices.Layout;
+import dev.ember.devices.Strided;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.openblas.global.openblas;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Batched matrix product {@code [b, m, k] x [b, k, n] -> [b, m, n]}. float32 and float64
+ * call OpenBLAS GEMM directly on the buffers (no copy): a row-major or column-major operand
+ * is passed with its own leading dimension, a transposed one as CblasTrans, and only an
+ * operand with neither layout is first copied to a contiguous temporary. Other dtypes use
+ * a plain triple loop (float16/bfloat16 accumulate in double, integers in long).
+ *
+ * <pre>{@code
+ * MatmulKernel.matmul(a, b.transposeLast2(), out);   // transposes cost nothing
+ * }</pre>
+ */
+final class MatmulKernel {
+
+    private MatmulKernel() {}
+
+    private static final class Blas {
+        static {
+            openblas.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+        }
+
+        static void init() { }
+    }
+
+    /** A FloatPointer over memory JavaCPP does not own: it never frees the address. */
+    private static final class ForeignFloatPointer extends FloatPointer {
+        ForeignFloatPointer(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
+    }
+
+    private static final class ForeignDoublePointer extends DoublePointer {
+        ForeignDoublePointer(long address) {
+            super((Pointer) null);
+            this.address = address;
+        }
+    }
+
+    /** How one matrix sits in memory in BLAS terms: transposed or not, and its leading dimension. */
+    private record Operand(boolean transposed, long leading) {
+        /** Null when the matrix (rows x cols, strides rs, cs) is neither row- nor column-major. */
+        static Operand of(long rows, long cols, long rs, long cs) {
+            if ((cols == 1 || cs == 1) && (rows == 1 || rs >= Math.max(1, cols))) {
+                return new Operand(false, rows == 1 ? Math.max(1, cols) : rs);
+            }
+            if ((rows == 1 || rs == 1) && (cols == 1 || cs >= Math.max(1, rows))) {
+                return new Operand(true, cols == 1 ? Math.max(1, rows) : cs);
+            }
+            return null;
+        }
+    }
+
+    static void matmul(Strided left, Strided right, Strided output) {
+        Layout a = left.layout();
+        Layout b = right.layout();
+        Layout c = output.layout();
+        if (a.dim() != 3 || b.dim() != 3 || c.dim() != 3) {
+            throw new IllegalArgumentException("matmul: expected 3-D operands [batch, m, k] x [batch, k, n], got "
+                    + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " into " + Arrays.toString(c.shape()));
+        }
+        long batch = c.size(0), m = c.size(1), n = c.size(2), k = a.size(2);
+        if (a.size(0) != batch || b.size(0) != batch || a.size(1) != m || b.size(1) != k || b.size(2) != n) {
+            throw new IllegalArgumentException("matmul: mat1 and mat2 shapes cannot be multiplied ("
+                    + a.size(0) + "x" + a.size(1) + "x" + a.size(2) + " and " + b.size(0) + "x" + b.size(1) + "x" + b.size(2)
+                    + ") into an output of shape " + Arrays.toString(c.shape()));
+        }
+        DType t = left.dtype();
+        if (right.dtype() != t || output.dtype() != t) {
+            throw new IllegalArgumentException("matmul: expected all operands to have the same dtype, got "
+                    + t + ", " + right.dtype() + " and " + output.dtype());
+        }
+        if (t == DType.BOOL) throw new IllegalArgumentException("matmul is not implemented for bool");
+        if (output.numel() == 0) return;
+        if (k == 0) {
+            CopyKernels.fill(output, 0);
+            return;
+        }
+        if ((t == DType.FLOAT32 || t == DType.FLOAT64) && Math.max(m, Math.max(n, k)) < Integer.MAX_VALUE / 2) {
+            blas(left, right, output);
+        } else {
+            naive(left, right, output);
+        }
+    }
+
+    private static Strided contiguousCopy(Strided s) {
+        CpuBuffer buffer = CpuBuffer.allocate(s.numel() * s.dtype().byteSize(), false);
+        Strided copy = new Strided(buffer, Layout.contiguous(s.layout().shape()), s.dtype());
+        CopyKernels.copy(s, copy);
+        return copy;
+    }
+
+    private static void blas(Strided left, Strided right, Strided output) {
+        Blas.init();
+        Layout c = output.layout();
+        long m = c.size(1), n = c.size(2), k = left.layout().size(2);
+        Operand outOp = Operand.of(m, n, c.stride(1), c.stride(2));
+        Strided target = output;
+        if (outOp == null) {
+            target = contiguousCopy(output);
+            outOp = Operand.of(m, n, n, 1);
+        }
+        Strided l = left;
+        Strided r = right;
+        Operand lop = Operand.of(m, k, l.layout().stride(1), l.layout().stride(2));
+        if (lop == null) {
+            l = contiguousCopy(l);
+            lop = Operand.of(m, k, k, 1);
+        }
+        Operand rop = Operand.of(k, n, r.layout().stride(1), r.layout().stride(2));
+        if (rop == null) {
+            r = contiguousCopy(r);
+            rop = Operand.of(k, n, n, 1);
+        }
+        try {
+            gemmBatch(l, lop, r, rop, target, outOp, m, n, k);
+            if (target != output) CopyKernels.copy(target, output);
+        } finally {
+            if (l != left) l.buffer().close();
+            if (r != right) r.buffer().close();
+            if (target != output) target.buffer().close();
+        }
+    }
+
+    private static void gemmBatch(Strided l, Operand lop, Strided r, Operand rop, Strided o, Operand oop, long m, long n, long k) {
+        DType t = o.dtype();
+        int size = t.byteSize();
+        long la = ((CpuBuffer) l.buffer()).address();
+        long ra = ((CpuBuffer) r.buffer()).address();
+        long oa = ((CpuBuffer) o.buffer()).address();
+        long batch = o.layout().size(0);
+        for (long bi = 0; bi < batch; bi++) {
+            long lAddr = la + (l.layout().offset() + bi * l.layout().stride(0)) * size;
+            long rAddr = ra + (r.layout().offset() + bi * r.layout().stride(0)) * size;
+            long oAddr = oa + (o.layout().offset() + bi * o.layout().stride(0)) * size;
+            if (!oop.transposed()) {
+                gemm(t, lop.transposed(), rop.transposed(), m, n, k, lAddr, lop.leading(), rAddr, rop.leading(), oAddr, oop.leading());
+            } else {
+                // a column-major output: compute C^T = B^T A^T, which is row-major
+                gemm(t, !rop.transposed(), !lop.transposed(), n, m, k, rAddr, rop.leading(), lAddr, lop.leading(), oAddr, oop.leading());
+            }
+        }
+    }
+
+    private static void gemm(DType t, boolean transA, boolean transB, long m, long n, long k,
+                             long a, long lda, long b, long ldb, long c, long ldc) {
+        int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
+        int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
+        if (t == DType.FLOAT32) {
+            openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
+                    new ForeignFloatPointer(a), (int) lda, new ForeignFloatPointer(b), (int) ldb, 0f,
+                    new ForeignFloatPointer(c), (int) ldc);
+        } else {
+            openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
+                    new ForeignDoublePointer(a), (int) lda, new ForeignDoublePointer(b), (int) ldb, 0.0,
+                    new ForeignDoublePointer(c), (int) ldc);
+        }
+    }
+
+    private static void naive(Strided left, Strided right, Strided output) {
+        Layout a = left.layout(), b = right.layout(), c = output.layout();
+        long batch = c.size(0), m = c.size(1), n = c.size(2), k = a.size(2);
+        MemorySegment as = ((CpuBuffer) left.buffer()).segment();
+        MemorySegment bs = ((CpuBuffer) right.buffer()).segment();
+        MemorySegment cs = ((CpuBuffer) output.buffer()).segment();
+        DType t = output.dtype();
+        boolean floating = Elements.floating(t);
+        Parallel.forRange(batch * m, n * k, (start, end) -> {
+            double[] rowD = floating ? new double[(int) k] : null;
+            long[] rowL = floating ? null : new long[(int) k];
+            double[] colD = floating ? new double[(int) k] : null;
+            long[] colL = floating ? null : new long[(int) k];
+            for (long e = start; e < end; e++) {
+                long bi = e / m, i = e % m;
+                long aOff = a.offset() + bi * a.stride(0) + i * a.stride(1);
+                if (floating) Elements.readDoubles(as, t, aOff, a.stride(2), rowD, (int) k);
+                else Elements.readLongs(as, t, aOff, a.stride(2), rowL, (int) k);
+                for (long j = 0; j < n; j++) {
+                    long bOff = b.offset() + bi * b.stride(0) + j * b.stride(2);
+                    long cOff = c.offset() + bi * c.stride(0) + i * c.stride(1) + j * c.stride(2);
+                    if (floating) {
+                        Elements.readDoubles(bs, t, bOff, b.stride(1), colD, (int) k);
+                        double sum = 0;
+                        for (int p = 0; p < k; p++) sum += rowD[p] * colD[p];
+                        Elements.setDouble(cs, t, cOff, sum);
+                    } else {
+                        Elements.readLongs(bs, t, bOff, b.stride(1), colL, (int) k);
+                        long sum = 0;
+                        for (int p = 0; p < k; p++) sum += rowL[p] * colL[p];
+                        Elements.setLong(cs, t, cOff, sum);
+                    }
+                }
+            }
+        });
+    }
+}

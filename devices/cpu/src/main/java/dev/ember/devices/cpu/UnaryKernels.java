@@ -1,0 +1,251 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.DType;
+import dev.ember.devices.Strided;
+import dev.ember.devices.UnaryOp;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+/**
+ * Elementwise ops of one operand. float32/float64 runs with unit stride use the Vector API
+ * for the common ops; everything else goes through blocks of doubles (floating dtypes) or
+ * longs (integral and bool dtypes, exact), one loop per op.
+ *
+ * <pre>{@code
+ * UnaryKernels.apply(UnaryOp.EXP, input, output);
+ * }</pre>
+ */
+final class UnaryKernels {
+
+    static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
+    private UnaryKernels() {}
+
+    static void apply(UnaryOp op, Strided input, Strided output) {
+        long numel = output.numel();
+        if (numel == 0) return;
+        MemorySegment a = ((CpuBuffer) input.buffer()).segment();
+        MemorySegment o = ((CpuBuffer) output.buffer()).segment();
+        DType t = input.dtype();
+        DType ot = output.dtype();
+        if (numel <= Parallel.GRAIN_SIZE && input.layout().isContiguous() && output.layout().isContiguous()) {
+            row(op, t, a, input.layout().offset(), 1, ot, o, output.layout().offset(), 1, numel, null);
+            return;
+        }
+        StridedIterator it = new StridedIterator(output.shape(), input.layout(), output.layout());
+        long as = it.innerStride(0);
+        long os = it.innerStride(1);
+        Parallel.forRange(numel, cost(op), (start, end) -> {
+            StridedIterator.Cursor c = it.cursor(start);
+            Scratch scratch = new Scratch(end - start);
+            for (long remaining = end - start; remaining > 0; ) {
+                long n = c.run(remaining);
+                row(op, t, a, c.offset(0), as, ot, o, c.offset(1), os, n, scratch);
+                c.advance(n);
+                remaining -= n;
+            }
+        });
+    }
+
+    static long cost(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, RELU, SQUARE, RECIPROCAL, SIGN, FLOOR, CEIL, ROUND, TRUNC, BITWISE_NOT,
+                 LOGICAL_NOT, ISNAN, ISINF, ISFINITE, SQRT -> 1;
+            default -> 8;
+        };
+    }
+
+    private static void row(UnaryOp op, DType t, MemorySegment a, long ao, long as, DType ot, MemorySegment o,
+                            long oo, long os, long n, Scratch scratch) {
+        if (as == 1 && os == 1 && t == ot) {
+            if (t == DType.FLOAT32 && floatRow(op, a, ao, o, oo, n)) return;
+            if (t == DType.FLOAT64 && doubleRow(op, a, ao, o, oo, n)) return;
+        }
+        if (scratch == null) scratch = new Scratch(n);
+        int block = scratch.block();
+        boolean exact = !Elements.floating(t) && integerOp(op);
+        for (long done = 0; done < n; ) {
+            int m = (int) Math.min(block, n - done);
+            long ai = ao + done * as;
+            long oi = oo + done * os;
+            if (exact) {
+                Elements.readLongs(a, t, ai, as, scratch.lx, m);
+                longOp(op, t, scratch.lx, scratch.lr, m);
+                Elements.writeLongs(o, ot, oi, os, scratch.lr, m);
+            } else if (op.isPredicate()) {
+                Elements.readDoubles(a, t, ai, as, scratch.x, m);
+                predicate(op, scratch.x, scratch.lr, m);
+                Elements.writeLongs(o, ot, oi, os, scratch.lr, m);
+            } else {
+                Elements.readDoubles(a, t, ai, as, scratch.x, m);
+                doubleOp(op, scratch.x, scratch.r, m);
+                Elements.writeDoubles(o, ot, oi, os, scratch.r, m);
+            }
+            done += m;
+        }
+    }
+
+    /** Ops with an exact integer meaning; the rest compute integers through double. */
+    private static boolean integerOp(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, SQUARE, SIGN, RELU, FLOOR, CEIL, ROUND, TRUNC, BITWISE_NOT,
+                 LOGICAL_NOT, ISNAN, ISINF, ISFINITE -> true;
+            default -> false;
+        };
+    }
+
+    private static void longOp(UnaryOp op, DType t, long[] x, long[] r, int n) {
+        switch (op) {
+            case NEG -> { for (int j = 0; j < n; j++) r[j] = -x[j]; }
+            case ABS -> { for (int j = 0; j < n; j++) r[j] = Math.abs(x[j]); }
+            case SQUARE -> { for (int j = 0; j < n; j++) r[j] = x[j] * x[j]; }
+            case SIGN -> { for (int j = 0; j < n; j++) r[j] = Long.signum(x[j]); }
+            case RELU -> { for (int j = 0; j < n; j++) r[j] = Math.max(x[j], 0); }
+            case FLOOR, CEIL, ROUND, TRUNC -> System.arraycopy(x, 0, r, 0, n);
+            case BITWISE_NOT -> {
+                if (t == DType.BOOL) for (int j = 0; j < n; j++) r[j] = x[j] ^ 1;
+                else for (int j = 0; j < n; j++) r[j] = ~x[j];
+            }
+            case LOGICAL_NOT -> { for (int j = 0; j < n; j++) r[j] = x[j] == 0 ? 1 : 0; }
+            case ISNAN, ISINF -> java.util.Arrays.fill(r, 0, n, 0);
+            case ISFINITE -> java.util.Arrays.fill(r, 0, n, 1);
+            default -> throw new IllegalStateException(op + " has no integer loop");
+        }
+    }
+
+    private static void predicate(UnaryOp op, double[] x, long[] r, int n) {
+        switch (op) {
+            case LOGICAL_NOT -> { for (int j = 0; j < n; j++) r[j] = x[j] == 0 ? 1 : 0; }
+            case ISNAN -> { for (int j = 0; j < n; j++) r[j] = Double.isNaN(x[j]) ? 1 : 0; }
+            case ISINF -> { for (int j = 0; j < n; j++) r[j] = Double.isInfinite(x[j]) ? 1 : 0; }
+            case ISFINITE -> { for (int j = 0; j < n; j++) r[j] = Double.isFinite(x[j]) ? 1 : 0; }
+            default -> throw new IllegalStateException(op + " is not a predicate");
+        }
+    }
+
+    static void doubleOp(UnaryOp op, double[] x, double[] r, int n) {
+        switch (op) {
+            case NEG -> { for (int j = 0; j < n; j++) r[j] = -x[j]; }
+            case ABS -> { for (int j = 0; j < n; j++) r[j] = Math.abs(x[j]); }
+            case EXP -> { for (int j = 0; j < n; j++) r[j] = Math.exp(x[j]); }
+            case EXP2 -> { for (int j = 0; j < n; j++) r[j] = Math.pow(2, x[j]); }
+            case LOG -> { for (int j = 0; j < n; j++) r[j] = Math.log(x[j]); }
+            case LOG2 -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.log2(x[j]); }
+            case LOG10 -> { for (int j = 0; j < n; j++) r[j] = Math.log10(x[j]); }
+            case SQRT -> { for (int j = 0; j < n; j++) r[j] = Math.sqrt(x[j]); }
+            case RSQRT -> { for (int j = 0; j < n; j++) r[j] = 1 / Math.sqrt(x[j]); }
+            case SIN -> { for (int j = 0; j < n; j++) r[j] = Math.sin(x[j]); }
+            case COS -> { for (int j = 0; j < n; j++) r[j] = Math.cos(x[j]); }
+            case TAN -> { for (int j = 0; j < n; j++) r[j] = Math.tan(x[j]); }
+            case ASIN -> { for (int j = 0; j < n; j++) r[j] = Math.asin(x[j]); }
+            case ACOS -> { for (int j = 0; j < n; j++) r[j] = Math.acos(x[j]); }
+            case ATAN -> { for (int j = 0; j < n; j++) r[j] = Math.atan(x[j]); }
+            case SINH -> { for (int j = 0; j < n; j++) r[j] = Math.sinh(x[j]); }
+            case COSH -> { for (int j = 0; j < n; j++) r[j] = Math.cosh(x[j]); }
+            case TANH -> { for (int j = 0; j < n; j++) r[j] = Math.tanh(x[j]); }
+            case ASINH -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.asinh(x[j]); }
+            case ACOSH -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.acosh(x[j]); }
+            case ATANH -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.atanh(x[j]); }
+            case SIGMOID -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.sigmoid(x[j]); }
+            case RELU -> { for (int j = 0; j < n; j++) r[j] = Math.max(x[j], 0.0); }
+            case FLOOR -> { for (int j = 0; j < n; j++) r[j] = Math.floor(x[j]); }
+            case CEIL -> { for (int j = 0; j < n; j++) r[j] = Math.ceil(x[j]); }
+            case ROUND -> { for (int j = 0; j < n; j++) r[j] = Math.rint(x[j]); }
+            case TRUNC -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.trunc(x[j]); }
+            case SIGN -> { for (int j = 0; j < n; j++) r[j] = Math.signum(x[j]); }
+            case RECIPROCAL -> { for (int j = 0; j < n; j++) r[j] = 1 / x[j]; }
+            case SQUARE -> { for (int j = 0; j < n; j++) r[j] = x[j] * x[j]; }
+            case LOG1P -> { for (int j = 0; j < n; j++) r[j] = Math.log1p(x[j]); }
+            case EXPM1 -> { for (int j = 0; j < n; j++) r[j] = Math.expm1(x[j]); }
+            case ERF -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erf(x[j]); }
+            case ERFC -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erfc(x[j]); }
+            case BITWISE_NOT, LOGICAL_NOT, ISNAN, ISINF, ISFINITE ->
+                    throw new IllegalStateException(op + " has no floating loop");
+        }
+    }
+
+    /** The tail of a vectorised run: only the ops that {@link #floatRow} vectorises reach here. */
+    private static double scalar(UnaryOp op, double x) {
+        return switch (op) {
+            case NEG -> -x;
+            case ABS -> Math.abs(x);
+            case SQRT -> Math.sqrt(x);
+            case SQUARE -> x * x;
+            case RELU -> Math.max(x, 0.0);
+            case EXP -> Math.exp(x);
+            case LOG -> Math.log(x);
+            case TANH -> Math.tanh(x);
+            case SIGMOID -> SpecialFunctions.sigmoid(x);
+            default -> throw new IllegalStateException(op + " is not vectorised");
+        };
+    }
+
+    private static FloatVector fload(MemorySegment s, long index) {
+        return FloatVector.fromMemorySegment(FS, s, index * Float.BYTES, ORDER);
+    }
+
+    private static DoubleVector dload(MemorySegment s, long index) {
+        return DoubleVector.fromMemorySegment(DS, s, index * Double.BYTES, ORDER);
+    }
+
+    /** The Vector API loop for one unit-stride float32 run; false when the op has none. */
+    private static boolean floatRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
+        int step = FS.length();
+        long bound = n - n % step;
+        long i = 0;
+        switch (op) {
+            case NEG -> { for (; i < bound; i += step) fload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case ABS -> { for (; i < bound; i += step) fload(a, ao + i).abs().intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case SQRT -> { for (; i < bound; i += step) fload(a, ao + i).sqrt().intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case SQUARE -> { for (; i < bound; i += step) { FloatVector v = fload(a, ao + i); v.mul(v).intoMemorySegment(o, (oo + i) * 4, ORDER); } }
+            case RELU -> { for (; i < bound; i += step) fload(a, ao + i).max(0f).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case EXP -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case LOG -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case TANH -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case SIGMOID -> {
+                // 1/(1+exp(-x)) cannot produce NaN in IEEE: exp overflows to inf and 1/inf is 0
+                FloatVector one = FloatVector.broadcast(FS, 1f);
+                for (; i < bound; i += step) {
+                    FloatVector e = fload(a, ao + i).neg().lanewise(VectorOperators.EXP);
+                    one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+                }
+            }
+            default -> { return false; }
+        }
+        for (; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) scalar(op, a.getAtIndex(Elements.F32, ao + i)));
+        return true;
+    }
+
+    private static boolean doubleRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
+        int step = DS.length();
+        long bound = n - n % step;
+        long i = 0;
+        switch (op) {
+            case NEG -> { for (; i < bound; i += step) dload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case ABS -> { for (; i < bound; i += step) dload(a, ao + i).abs().intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SQRT -> { for (; i < bound; i += step) dload(a, ao + i).sqrt().intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SQUARE -> { for (; i < bound; i += step) { DoubleVector v = dload(a, ao + i); v.mul(v).intoMemorySegment(o, (oo + i) * 8, ORDER); } }
+            case RELU -> { for (; i < bound; i += step) dload(a, ao + i).max(0.0).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case EXP -> { for (; i < bound; i += step) dload(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case LOG -> { for (; i < bound; i += step) dload(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case TANH -> { for (; i < bound; i += step) dload(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SIGMOID -> {
+                DoubleVector one = DoubleVector.broadcast(DS, 1.0);
+                for (; i < bound; i += step) {
+                    DoubleVector e = dload(a, ao + i).neg().lanewise(VectorOperators.EXP);
+                    one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
+            default -> { return false; }
+        }
+        for (; i < n; i++) o.setAtIndex(Elements.F64, oo + i, scalar(op, a.getAtIndex(Elements.F64, ao + i)));
+        return true;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.Backend;
+import dev.ember.devices.BackendRegistry;
+import dev.ember.devices.Buffer;
+import dev.ember.devices.DType;
+import dev.ember.devices.Device;
+import dev.ember.devices.Layout;
+import dev.ember.devices.Strided;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CpuBufferTest {
+
+    @Test
+    void registryFindsTheCpuBackend() {
+        Backend backend = BackendRegistry.get(Device.CPU);
+        assertTrue(backend instanceof CpuBackend);
+        assertTrue(backend.isAvailable());
+        assertEquals(1, backend.deviceCount());
+    }
+
+    @Test
+    void buffersAreAlignedAndZeroed() {
+        for (long size : new long[] {0, 1, 63, 64, 65, 1000}) {
+            try (CpuBuffer b = CpuBuffer.allocate(size, true)) {
+                assertEquals(0, b.address() % 64);
+                assertEquals(size, b.byteSize());
+                assertEquals(size, b.segment().byteSize());
+                for (long i = 0; i < size; i++) assertEquals(0, b.segment().get(ValueLayout.JAVA_BYTE, i));
+            }
+        }
+    }
+
+    @Test
+    void closeFreesAndCountsLiveBytes() {
+        long before = CpuAllocator.liveBytes();
+        CpuBuffer b = CpuBuffer.allocate(1000, false);
+        assertTrue(CpuAllocator.liveBytes() >= before + 1000);
+        b.close();
+        assertTrue(b.isClosed());
+        assertTrue(CpuAllocator.liveBytes() <= before + 1024, "freed after close");
+    }
+
+    @Test
+    void closingTwiceThrows() {
+        CpuBuffer b = CpuBuffer.allocate(16, true);
+        b.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, b::close);
+        assertTrue(e.getMessage().contains("closed"));
+    }
+
+    @Test
+    void usingAClosedBufferThrowsInsteadOfCrashing() {
+        Strided x = Tensors.vector(DType.FLOAT32, 1, 2, 3);
+        Strided y = Tensors.empty(DType.FLOAT32, 3);
+        x.buffer().close();
+        assertThrows(IllegalStateException.class, () -> ((CpuBuffer) x.buffer()).segment());
+        assertThrows(IllegalStateException.class, () -> Tensors.CPU.copy(x, y));
+        assertThrows(IllegalStateException.class, () -> Tensors.CPU.unary(dev.ember.devices.UnaryOp.EXP, x, y));
+    }
+
+    @Test
+    void layoutsOutsideTheBufferAreRejected() {
+        Strided x = Tensors.vector(DType.FLOAT32, 1, 2, 3);
+        Strided tooLong = Tensors.view(x, Layout.contiguous(4));
+        Strided y = Tensors.empty(DType.FLOAT32, 4);
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensors.CPU.copy(tooLong, y));
+        Strided negative = Tensors.view(x, new Layout(new long[] {3}, new long[] {-1}, 1));
+        assertThrows(IndexOutOfBoundsException.class, () -> Tensors.CPU.copy(negative, Tensors.empty(DType.FLOAT32, 3)));
+    }
+
+    @Test
+    void hostCopiesRoundTrip() {
+        Backend cpu = Tensors.CPU;
+        Buffer b = cpu.allocate(Device.CPU, 16);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(16);
+            for (int i = 0; i < 4; i++) host.setAtIndex(ValueLayout.JAVA_INT, i, i * 10);
+            cpu.copyFromHost(host, b, 0, 16);
+            MemorySegment back = arena.allocate(8);
+            cpu.copyToHost(b, 8, back, 8);
+            assertEquals(20, back.getAtIndex(ValueLayout.JAVA_INT, 0));
+            assertEquals(30, back.getAtIndex(ValueLayout.JAVA_INT, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> cpu.copyToHost(b, 12, back, 8));
+        }
+        b.close();
+    }
+
+    @Test
+    void unreachableBuffersAreFreedWithoutManualCloses() {
+        // 200k x 64 KiB = 12.5 GiB in total: only the GC trigger in the allocator keeps this bounded
+        long bound = Math.max(2L << 30, 3 * 256L << 20);
+        long peak = 0;
+        for (int i = 0; i < 200_000; i++) {
+            CpuBuffer b = CpuBuffer.allocate(64 << 10, false);
+            b.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            peak = Math.max(peak, CpuAllocator.liveBytes());
+        }
+        assertTrue(peak < bound, "live bytes peaked at " + peak);
+    }
+
+    @Test
+    void trackingIsOffByDefault() {
+        assertFalse(CpuAllocator.isTracking());
+        assertEquals(0, CpuAllocator.liveAllocations().size());
+    }
+
+    @Test
+    void fillWritesEveryDtype() {
+        for (DType t : DType.values()) {
+            Strided x = Tensors.empty(t, 3, 5);
+            Strided col = Tensors.view(x, x.layout().narrow(1, 1, 2));
+            Tensors.CPU.fill(col, 3);
+            double[] v = Tensors.doubles(x);
+            double expected = t == DType.BOOL ? 1 : 3;
+            assertArrayEquals(new double[] {0, expected, expected, 0, 0, 0, expected, expected, 0, 0, 0, expected, expected, 0, 0}, v, t.toString());
+        }
+        Strided same = Tensors.empty(DType.INT8, 4);
+        assertSame(DType.INT8, same.dtype());
+    }
+}
