@@ -39,7 +39,6 @@ public final class CpuAllocator {
     static final Cleaner CLEANER = Cleaner.create();
 
     private static final AtomicLong LIVE = new AtomicLong();
-    private static final AtomicLong CLEANED = new AtomicLong();
     private static volatile long gcThreshold = MIN_GC_THRESHOLD;
     private static final Object GC_LOCK = new Object();
     private static final Map<Long, Throwable> ALLOCATION_SITES = new ConcurrentHashMap<>();
@@ -116,8 +115,7 @@ public final class CpuAllocator {
         if (live <= gcThreshold && live <= MEMORY_LIMIT) return;
         LIVE.addAndGet(-rounded);
         synchronized (GC_LOCK) {
-            live = LIVE.get() + rounded;
-            if (live > gcThreshold || live > MEMORY_LIMIT) collect(live > MEMORY_LIMIT);
+            if (LIVE.get() + rounded > gcThreshold || LIVE.get() + rounded > MEMORY_LIMIT) collect(rounded);
             live = LIVE.addAndGet(rounded);
             if (live > MEMORY_LIMIT) {
                 LIVE.addAndGet(-rounded);
@@ -125,35 +123,30 @@ public final class CpuAllocator {
                         + " bytes are live and the limit is " + MEMORY_LIMIT
                         + " bytes (set -Dember.cpu.memoryLimit, or close tensors / use a memory scope)");
             }
-            // adapt so that a steady working set does not force a GC on every allocation
-            gcThreshold = Math.max(MIN_GC_THRESHOLD, Math.min(2 * live, Long.MAX_VALUE / 4));
+            if (live > gcThreshold) {
+                // what is still live after a GC is the working set: leave it room to grow
+                gcThreshold = Math.max(MIN_GC_THRESHOLD, Math.min(2 * live, Long.MAX_VALUE / 4));
+            }
         }
     }
 
-    /** Runs a GC and waits a little for the cleaner to free what became unreachable. */
-    private static void collect(boolean urgent) {
-        long cleanedBefore = CLEANED.get();
+    /**
+     * Runs a GC and waits, with growing sleeps as the JDK does for direct buffers, until the
+     * cleaner has freed enough for {@code rounded} more bytes to fit under the threshold.
+     */
+    private static void collect(long rounded) {
         System.gc();
-        int waits = urgent ? 200 : 20;
-        for (int i = 0; i < waits; i++) {
+        long sleep = 1;
+        for (int attempt = 0; attempt < 9; attempt++) {
+            long live = LIVE.get() + rounded;
+            if (live <= gcThreshold && live <= MEMORY_LIMIT) return;
             try {
-                Thread.sleep(1);
+                Thread.sleep(sleep);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            // stop as soon as cleaning has started and then paused
-            long cleaned = CLEANED.get();
-            if (cleaned != cleanedBefore && i >= 2) {
-                long again = cleaned;
-                try {
-                    Thread.sleep(1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (CLEANED.get() == again) return;
-            }
+            sleep *= 2;
         }
     }
 
@@ -165,6 +158,5 @@ public final class CpuAllocator {
         }
         if (TRACK) ALLOCATION_SITES.remove(address);
         LIVE.addAndGet(-roundUp(byteSize));
-        CLEANED.incrementAndGet();
     }
 }
