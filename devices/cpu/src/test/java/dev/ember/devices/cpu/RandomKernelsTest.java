@@ -1,0 +1,96 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.DType;
+import dev.ember.devices.RandomOp;
+import dev.ember.devices.Strided;
+import org.junit.jupiter.api.Test;
+
+import static dev.ember.devices.cpu.Tensors.CPU;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RandomKernelsTest {
+
+    @Test
+    void philoxMatchesTheRandom123KnownAnswers() {
+        int[] out = new int[4];
+        Philox.block(0, 0, 0, out);
+        assertArrayEquals(new int[] {0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8}, out);
+        Philox.block(-1L, -1L, -1L, out);
+        assertArrayEquals(new int[] {0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd}, out);
+        Philox.block(0x299f31d0a4093822L, 0x85a308d3243f6a88L, 0x0370734413198a2eL, out);
+        assertArrayEquals(new int[] {0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1}, out);
+    }
+
+    @Test
+    void uniformIsInRangeWithTheRightMoments() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Strided x = Tensors.empty(t, 200_000);
+            CPU.random(RandomOp.UNIFORM, x, 42, 0, -2, 3);
+            double[] v = Tensors.doubles(x);
+            double mean = 0, var = 0;
+            for (double d : v) {
+                assertTrue(d >= -2 && d < 3);
+                mean += d;
+            }
+            mean /= v.length;
+            for (double d : v) var += (d - mean) * (d - mean);
+            var /= v.length;
+            assertEquals(0.5, mean, 0.02);
+            assertEquals(25.0 / 12, var, 0.03);
+        }
+    }
+
+    @Test
+    void normalHasTheRequestedMeanAndStd() {
+        Strided x = Tensors.empty(DType.FLOAT64, 200_000);
+        CPU.random(RandomOp.NORMAL, x, 7, 0, 1.5, 2);
+        double[] v = Tensors.doubles(x);
+        double mean = 0, var = 0;
+        for (double d : v) mean += d;
+        mean /= v.length;
+        for (double d : v) var += (d - mean) * (d - mean);
+        assertEquals(1.5, mean, 0.02);
+        assertEquals(2, Math.sqrt(var / v.length), 0.02);
+    }
+
+    @Test
+    void bernoulliWritesZerosAndOnesAtRateP() {
+        Strided x = Tensors.empty(DType.UINT8, 100_000);
+        CPU.random(RandomOp.BERNOULLI, x, 3, 0, 0.3, 0);
+        long ones = 0;
+        for (long b : Tensors.longs(x)) {
+            assertTrue(b == 0 || b == 1);
+            ones += b;
+        }
+        assertEquals(0.3, ones / 100_000.0, 0.01);
+    }
+
+    @Test
+    void elementIUsesCounterOffsetPlusIRegardlessOfLayoutAndChunking() {
+        Strided whole = Tensors.empty(DType.FLOAT32, 100_000);
+        CPU.random(RandomOp.NORMAL, whole, 99, 1000, 0, 1);
+        Strided tail = Tensors.empty(DType.FLOAT32, 10);
+        CPU.random(RandomOp.NORMAL, tail, 99, 1000 + 500, 0, 1);
+        double[] w = Tensors.doubles(whole);
+        assertArrayEquals(java.util.Arrays.copyOfRange(w, 500, 510), Tensors.doubles(tail));
+        // a transposed output gets the same values in row-major order
+        Strided storage = Tensors.empty(DType.FLOAT32, 300, 400);
+        Strided transposed = Tensors.view(storage, storage.layout().transpose(0, 1));
+        CPU.random(RandomOp.NORMAL, transposed, 99, 1000, 0, 1);
+        assertArrayEquals(java.util.Arrays.copyOf(w, 1000), java.util.Arrays.copyOf(Tensors.doubles(transposed), 1000));
+        Strided other = Tensors.empty(DType.FLOAT32, 10);
+        CPU.random(RandomOp.NORMAL, other, 100, 1500, 0, 1);
+        assertFalse(java.util.Arrays.equals(Tensors.doubles(tail), Tensors.doubles(other)));
+    }
+
+    @Test
+    void invalidParametersAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> CPU.random(RandomOp.UNIFORM, Tensors.empty(DType.FLOAT32, 2), 0, 0, 3, 2));
+        assertThrows(IllegalArgumentException.class, () -> CPU.random(RandomOp.NORMAL, Tensors.empty(DType.FLOAT32, 2), 0, 0, 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> CPU.random(RandomOp.BERNOULLI, Tensors.empty(DType.FLOAT32, 2), 0, 0, 1.5, 0));
+    }
+}
