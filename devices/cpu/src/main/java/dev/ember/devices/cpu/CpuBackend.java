@@ -107,7 +107,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void unary(UnaryOp op, Strided input, Strided output) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        Object name = op;
         operand(name, input);
         operand(name, output);
         sameShape(name, input, output);
@@ -121,7 +121,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void binary(BinaryOp op, Strided left, Strided right, Strided output) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        Object name = op;
         operand(name, left);
         operand(name, right);
         operand(name, output);
@@ -139,7 +139,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void ternary(TernaryOp op, Strided first, Strided second, Strided third, Strided output) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        Object name = op;
         operand(name, first);
         operand(name, second);
         operand(name, third);
@@ -160,7 +160,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, Strided input, int[] dims, Strided output) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        Object name = op;
         operand(name, input);
         operand(name, output);
         switch (op) {
@@ -175,7 +175,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void scan(ScanOp op, Strided input, int dim, Strided output) {
-        String name = op.name().toLowerCase(java.util.Locale.ROOT);
+        Object name = op;
         operand(name, input);
         operand(name, output);
         sameShape(name, input, output);
@@ -257,7 +257,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void random(RandomOp op, Strided output, long seed, long offset, double a, double b) {
-        operand(op.name().toLowerCase(java.util.Locale.ROOT), output);
+        operand(op, output);
         RandomKernels.fill(op, output, seed, offset, a, b);
         Reference.reachabilityFence(output);
     }

@@ -45,7 +45,7 @@ final class ReduceKernels {
         int rank = in.dim();
         boolean[] reduced = new boolean[rank];
         for (int dim : dims) {
-            int d = OperandChecks.dim(op.name().toLowerCase(java.util.Locale.ROOT), dim, rank);
+            int d = OperandChecks.dim(op, dim, rank);
             if (rank == 0) continue;
             if (reduced[d]) throw new IllegalArgumentException("dim " + d + " appears multiple times in the list of dims " + Arrays.toString(dims));
             reduced[d] = true;
@@ -53,7 +53,7 @@ final class ReduceKernels {
         long[] expected = in.shape();
         for (int d = 0; d < rank; d++) if (reduced[d]) expected[d] = 1;
         if (!Arrays.equals(expected, output.layout().shape())) {
-            throw new IllegalArgumentException(op + ": reducing " + Arrays.toString(in.shape()) + " over dims "
+            throw new IllegalArgumentException(OperandChecks.name(op) + ": reducing " + Arrays.toString(in.shape()) + " over dims "
                     + Arrays.toString(dims) + " needs an output of shape " + Arrays.toString(expected) + ", got "
                     + Arrays.toString(output.layout().shape()));
         }

@@ -111,6 +111,13 @@ class CpuBufferTest {
     }
 
     @Test
+    void allocationsBeyondTheHardLimitFailWithAClearError() {
+        long huge = CpuAllocator.memoryLimit() + (1L << 30);
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> CpuBuffer.allocate(huge, false));
+        assertTrue(e.getMessage().contains(Long.toString(huge)) && e.getMessage().contains("live"), e.getMessage());
+    }
+
+    @Test
     void trackingIsOffByDefault() {
         assertFalse(CpuAllocator.isTracking());
         assertEquals(0, CpuAllocator.liveAllocations().size());
