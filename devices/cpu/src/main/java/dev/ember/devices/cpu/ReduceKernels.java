@@ -112,6 +112,11 @@ final class ReduceKernels {
             store(op, t, o, ot, oo, total);
             return;
         }
+        boolean arg = op == ReduceOp.ARGMAX || op == ReduceOp.ARGMIN;
+        if (!arg && outer.rank == 1 && outer.innerStride(0) == 1 && inner.innerStride(0) != 1) {
+            reduceColumns(op, t, a, o, ot, outer, inner, outCount, reducedCount);
+            return;
+        }
         Parallel.forRange(outCount, reducedCount, (start, end) -> {
             StridedIterator.Cursor c = outer.cursor(start);
             Scratch scratch = new Scratch(reducedCount);
@@ -121,6 +126,60 @@ final class ReduceKernels {
                 reduceRange(op, t, a, c.offset(0), inner, 0, reducedCount, acc, scratch);
                 store(op, t, o, ot, c.offset(1), acc);
                 c.advance(1);
+            }
+        });
+    }
+
+    /** Columns reduced per pass: the accumulators stay in cache while every reduced row streams by. */
+    private static final int COLUMN_BLOCK = 2048;
+
+    /**
+     * Reduction over outer dims with contiguous kept elements (e.g. summing a [batch, n] tensor
+     * over the batch): each reduced row is added into a block of accumulators, so memory is
+     * read in order instead of with a large stride per output element.
+     */
+    private static void reduceColumns(ReduceOp op, DType t, MemorySegment a, MemorySegment o, DType ot,
+                                      StridedIterator outer, StridedIterator inner, long outCount, long reducedCount) {
+        long inBase = outer.offsets[0];
+        long outBase = outer.offsets[1];
+        long outStride = outer.innerStride(1);
+        boolean floating = Elements.floating(t);
+        Parallel.forRange(outCount, reducedCount, (start, end) -> {
+            int width = (int) Math.min(COLUMN_BLOCK, end - start);
+            double[] acc = new double[width];
+            double[] row = new double[width];
+            long[] lacc = new long[width];
+            long[] lrow = new long[width];
+            for (long col = start; col < end; col += width) {
+                int w = (int) Math.min(width, end - col);
+                double init = op == ReduceOp.SUM ? 0 : op == ReduceOp.PROD ? 1 : op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                long linit = op == ReduceOp.SUM ? 0 : op == ReduceOp.PROD ? 1 : op == ReduceOp.MAX ? Long.MIN_VALUE : Long.MAX_VALUE;
+                java.util.Arrays.fill(acc, 0, w, init);
+                java.util.Arrays.fill(lacc, 0, w, linit);
+                StridedIterator.Cursor c = inner.cursor(0);
+                for (long e = 0; e < reducedCount; e++) {
+                    long off = inBase + c.offset(0) + col;
+                    if (floating) {
+                        Elements.readDoubles(a, t, off, 1, row, w);
+                        switch (op) {
+                            case SUM -> { for (int j = 0; j < w; j++) acc[j] += row[j]; }
+                            case PROD -> { for (int j = 0; j < w; j++) acc[j] *= row[j]; }
+                            case MAX -> { for (int j = 0; j < w; j++) acc[j] = Math.max(acc[j], row[j]); }
+                            default -> { for (int j = 0; j < w; j++) acc[j] = Math.min(acc[j], row[j]); }
+                        }
+                    } else {
+                        Elements.readLongs(a, t, off, 1, lrow, w);
+                        switch (op) {
+                            case SUM -> { for (int j = 0; j < w; j++) lacc[j] += lrow[j]; }
+                            case PROD -> { for (int j = 0; j < w; j++) lacc[j] *= lrow[j]; }
+                            case MAX -> { for (int j = 0; j < w; j++) lacc[j] = Math.max(lacc[j], lrow[j]); }
+                            default -> { for (int j = 0; j < w; j++) lacc[j] = Math.min(lacc[j], lrow[j]); }
+                        }
+                    }
+                    c.advance(1);
+                }
+                if (floating) Elements.writeDoubles(o, ot, outBase + col * outStride, outStride, acc, w);
+                else Elements.writeLongs(o, ot, outBase + col * outStride, outStride, lacc, w);
             }
         });
     }

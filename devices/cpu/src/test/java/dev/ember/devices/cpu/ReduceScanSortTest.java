@@ -124,6 +124,23 @@ class ReduceScanSortTest {
     }
 
     @Test
+    void largeReductionsOverTheBatchDimMatchANaiveLoop() {
+        Strided x = Tensors.random(DType.FLOAT32, new Random(13), 300, 5000);
+        double[] values = Tensors.doubles(x);
+        double[] sums = Tensors.doubles(reduce(ReduceOp.SUM, x, DType.FLOAT32, 0));
+        double[] maxima = Tensors.doubles(reduce(ReduceOp.MAX, x, DType.FLOAT32, 0));
+        for (int j = 0; j < 5000; j++) {
+            double s = 0, m = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < 300; i++) {
+                s += values[i * 5000 + j];
+                m = Math.max(m, values[i * 5000 + j]);
+            }
+            assertEquals(s, sums[j], 1e-4);
+            assertEquals(m, maxima[j]);
+        }
+    }
+
+    @Test
     void maxMinAndArgPropagateNaN() {
         double nan = Double.NaN;
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
