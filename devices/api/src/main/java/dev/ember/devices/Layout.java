@@ -63,8 +63,9 @@ public final class Layout {
 
     public long numel() { return numel; }
 
-    /** True when elements are row-major with no gaps (size-1 dims may have any stride). */
+    /** True when elements are row-major with no gaps (size-1 dims may have any stride; empty layouts always are). */
     public boolean isContiguous() {
+        if (numel == 0) return true;
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] == 1) continue;
