@@ -159,7 +159,7 @@ final class UnaryKernels {
             case CEIL -> { for (int j = 0; j < n; j++) r[j] = Math.ceil(x[j]); }
             case ROUND -> { for (int j = 0; j < n; j++) r[j] = Math.rint(x[j]); }
             case TRUNC -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.trunc(x[j]); }
-            case SIGN -> { for (int j = 0; j < n; j++) r[j] = Math.signum(x[j]); }
+            case SIGN -> { for (int j = 0; j < n; j++) r[j] = x[j] > 0 ? 1 : x[j] < 0 ? -1 : 0; }
             case RECIPROCAL -> { for (int j = 0; j < n; j++) r[j] = 1 / x[j]; }
             case SQUARE -> { for (int j = 0; j < n; j++) r[j] = x[j] * x[j]; }
             case LOG1P -> { for (int j = 0; j < n; j++) r[j] = Math.log1p(x[j]); }
