@@ -1,0 +1,39 @@
+package dev.ember.tensor;
+
+/**
+ * Every differentiable op that records a node in the backward graph. Each constant has exactly
+ * one row in {@link Derivatives}; the switch there has no default branch, so a constant without
+ * a row does not compile. Composite ops (gelu, softmax, var, ...) are built from these and need
+ * no constant of their own.
+ */
+enum Op {
+    // unary elementwise, named as in UnaryOp
+    NEG, ABS, EXP, EXP2, LOG, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TAN, ASIN, ACOS, ATAN,
+    SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, RELU, FLOOR, CEIL, ROUND, TRUNC, SIGN,
+    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC,
+    // binary elementwise, named as in BinaryOp
+    ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
+    // elementwise with Java-number parameters
+    POW_SCALAR, CLAMP_SCALAR,
+    // ternary elementwise, named as in TernaryOp
+    WHERE, LERP, CLAMP,
+    // copies and conversions
+    TO_DTYPE, TO_DEVICE, CLONE, CONTIGUOUS,
+    // reductions and scans
+    SUM, PROD, AMAX, AMIN, CUMSUM, CUMPROD,
+    // views and shape
+    VIEW, TRANSPOSE, PERMUTE, EXPAND, SLICE, SELECT, SLICE_BACKWARD, SELECT_BACKWARD, CAT, FLIP, ROLL,
+    // linear algebra
+    MATMUL,
+    // indexing
+    INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD;
+
+    /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
+    String backwardName() {
+        StringBuilder name = new StringBuilder();
+        for (String part : name().split("_")) {
+            name.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return name.append("Backward0").toString();
+    }
+}
