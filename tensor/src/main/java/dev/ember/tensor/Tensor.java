@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * System.out.println(w.grad());
  * }</pre>
  */
-public final class Tensor implements Leaf<Tensor>, AutoCloseable {
+public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     final Storage storage;
     final Layout layout;
@@ -48,6 +48,14 @@ public final class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     Tensor(Storage storage, Layout layout, DType dtype) {
         this(storage, layout, dtype, false);
+    }
+
+    /**
+     * A new leaf tensor over the same memory as {@code data}, with no history; for subclasses
+     * such as {@code dev.ember.nn.Parameter}.
+     */
+    protected Tensor(Tensor data) {
+        this(data.storage, data.layout, data.dtype, false);
     }
 
     Tensor(Storage storage, Layout layout, DType dtype, boolean wrappedNumber) {
