@@ -656,6 +656,12 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     public Tensor outer(Tensor other) { return LinearAlgebra.outer(this, other); }
 
+    /**
+     * Einstein summation over one or two operands, e.g. {@code einsum("bij,bjk->bik", a, b)},
+     * {@code einsum("ij->ji", a)}, {@code einsum("i,i->", u, v)}.
+     */
+    public static Tensor einsum(String equation, Tensor... operands) { return Einsum.einsum(equation, operands); }
+
     // ---------------------------------------------------------------- shape and views
 
     public Tensor view(long... shape) { return ShapeOps.view(this, shape); }
