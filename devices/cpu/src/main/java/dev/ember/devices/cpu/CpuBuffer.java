@@ -13,6 +13,11 @@ import java.lang.ref.Cleaner;
  * unreachable, by a cleaner. No Arena per buffer: closing a shared arena costs a thread
  * handshake, too much for the many short-lived tensors of a training step.
  *
+ * <p>Buffers of at most {@link #HEAP_LIMIT} bytes (scalars, biases, tiny tensors) live on the
+ * Java heap instead: malloc, cleaner registration and the cleaner's free would cost more than
+ * the op that uses them, and the garbage collector reclaims heap memory for free. Code that
+ * needs a native address (BLAS) checks {@link #isNative()} and copies such buffers first.
+ *
  * <pre>{@code
  * try (CpuBuffer b = CpuBuffer.allocate(1024, true)) {
  *     b.segment().setAtIndex(ValueLayout.JAVA_FLOAT, 0, 1f);
@@ -37,18 +42,42 @@ public final class CpuBuffer implements Buffer {
     @SuppressWarnings("unused") // accessed through CLOSED
     private volatile boolean closed;
 
+    /** Buffers up to this many bytes live on the Java heap (property {@code ember.cpu.heapLimit}). */
+    public static final long HEAP_LIMIT = Long.getLong("ember.cpu.heapLimit", 512);
+
     private CpuBuffer(long address, long byteSize) {
         this.byteSize = byteSize;
         this.segment = MemorySegment.ofAddress(address).reinterpret(byteSize);
         this.cleanable = CpuAllocator.CLEANER.register(this, new Free(address, byteSize));
     }
 
-    /** Allocates {@code byteSize} bytes (0 is allowed), zero-filled when {@code zeroed}. */
+    private CpuBuffer(MemorySegment heapSegment) {
+        this.byteSize = heapSegment.byteSize();
+        this.segment = heapSegment;
+        this.cleanable = null;
+    }
+
+    /**
+     * Allocates {@code byteSize} bytes (0 is allowed), zero-filled when {@code zeroed}; small
+     * buffers go on the heap (always zero-filled).
+     */
     public static CpuBuffer allocate(long byteSize, boolean zeroed) {
+        if (byteSize <= HEAP_LIMIT) {
+            // A long[] gives 8-byte alignment, enough for every element type's value layout.
+            return new CpuBuffer(MemorySegment.ofArray(new long[(int) ((byteSize + 7) / 8)]).asSlice(0, byteSize));
+        }
+        return allocateNative(byteSize, zeroed);
+    }
+
+    /** Allocates off-heap memory whatever the size, for native libraries that need an address. */
+    public static CpuBuffer allocateNative(long byteSize, boolean zeroed) {
         CpuBuffer buffer = new CpuBuffer(CpuAllocator.allocate(byteSize), byteSize);
         if (zeroed && byteSize > 0) buffer.segment.fill((byte) 0);
         return buffer;
     }
+
+    /** True for off-heap memory with a native address; false for small heap-backed buffers. */
+    public boolean isNative() { return cleanable != null; }
 
     /** The whole buffer as a segment; throws when the buffer is closed. */
     public MemorySegment segment() {
@@ -56,8 +85,10 @@ public final class CpuBuffer implements Buffer {
         return segment;
     }
 
+    /** The native address; only for {@linkplain #isNative() native} buffers. */
     public long address() {
         checkOpen();
+        if (cleanable == null) throw new IllegalStateException("a heap-backed cpu buffer has no native address");
         return segment.address();
     }
 
@@ -75,7 +106,7 @@ public final class CpuBuffer implements Buffer {
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("cpu buffer of " + byteSize + " bytes was already closed (closed twice)");
         }
-        cleanable.clean();
+        if (cleanable != null) cleanable.clean();
     }
 
     @Override

@@ -96,7 +96,7 @@ final class MatmulKernel {
     }
 
     private static Strided contiguousCopy(Strided s) {
-        CpuBuffer buffer = CpuBuffer.allocate(s.numel() * s.dtype().byteSize(), false);
+        CpuBuffer buffer = CpuBuffer.allocateNative(s.numel() * s.dtype().byteSize(), false);
         Strided copy = new Strided(buffer, Layout.contiguous(s.layout().shape()), s.dtype());
         CopyKernels.copy(s, copy);
         return copy;
@@ -108,19 +108,19 @@ final class MatmulKernel {
         long m = c.size(1), n = c.size(2), k = left.layout().size(2);
         Operand outOp = Operand.of(m, n, c.stride(1), c.stride(2));
         Strided target = output;
-        if (outOp == null) {
+        if (outOp == null || !isNative(output)) {
             target = contiguousCopy(output);
             outOp = Operand.of(m, n, n, 1);
         }
         Strided l = left;
         Strided r = right;
         Operand lop = Operand.of(m, k, l.layout().stride(1), l.layout().stride(2));
-        if (lop == null) {
+        if (lop == null || !isNative(l)) {
             l = contiguousCopy(l);
             lop = Operand.of(m, k, k, 1);
         }
         Operand rop = Operand.of(k, n, r.layout().stride(1), r.layout().stride(2));
-        if (rop == null) {
+        if (rop == null || !isNative(r)) {
             r = contiguousCopy(r);
             rop = Operand.of(k, n, n, 1);
         }
@@ -133,6 +133,8 @@ final class MatmulKernel {
             if (target != output) target.buffer().close();
         }
     }
+
+    private static boolean isNative(Strided s) { return ((CpuBuffer) s.buffer()).isNative(); }
 
     private static void gemmBatch(Strided l, Operand lop, Strided r, Operand rop, Strided o, Operand oop, long m, long n, long k) {
         DType t = o.dtype();

@@ -31,9 +31,21 @@ class CpuBufferTest {
     }
 
     @Test
-    void buffersAreAlignedAndZeroed() {
+    void smallBuffersLiveOnTheHeapZeroedAndLargeOnesOffHeap() {
+        try (CpuBuffer small = CpuBuffer.allocate(CpuBuffer.HEAP_LIMIT, false);
+             CpuBuffer large = CpuBuffer.allocate(CpuBuffer.HEAP_LIMIT + 1, false)) {
+            assertFalse(small.isNative());
+            assertTrue(large.isNative());
+            for (long i = 0; i < small.byteSize(); i++) assertEquals(0, small.segment().get(ValueLayout.JAVA_BYTE, i));
+            assertThrows(IllegalStateException.class, small::address);
+        }
+    }
+
+    @Test
+    void nativeBuffersAreAlignedAndZeroed() {
         for (long size : new long[] {0, 1, 63, 64, 65, 1000}) {
-            try (CpuBuffer b = CpuBuffer.allocate(size, true)) {
+            try (CpuBuffer b = CpuBuffer.allocateNative(size, true)) {
+                assertTrue(b.isNative());
                 assertEquals(0, b.address() % 64);
                 assertEquals(size, b.byteSize());
                 assertEquals(size, b.segment().byteSize());
