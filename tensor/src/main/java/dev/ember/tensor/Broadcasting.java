@@ -9,6 +9,7 @@ final class Broadcasting {
     private Broadcasting() {}
 
     static long[] broadcastShapes(long[] left, long[] right) {
+        if (java.util.Arrays.equals(left, right)) return left;
         int rank = Math.max(left.length, right.length);
         long[] out = new long[rank];
         for (int i = 0; i < rank; i++) {

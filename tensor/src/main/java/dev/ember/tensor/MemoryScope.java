@@ -31,22 +31,28 @@ public final class MemoryScope implements AutoCloseable {
         this.stack = stack;
     }
 
+    /** Open scopes on all threads: lets {@link #track} skip the thread-local look-up when there are none. */
+    private static final java.util.concurrent.atomic.AtomicInteger OPEN_COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Opens a scope on this thread; tensors allocated until it closes belong to it. */
     public static MemoryScope open() {
         ArrayDeque<MemoryScope> stack = OPEN.get();
         MemoryScope scope = new MemoryScope(stack);
         stack.push(scope);
+        OPEN_COUNT.incrementAndGet();
         return scope;
     }
 
     /** Called for every new storage: the innermost open scope of this thread takes ownership. */
     static void track(Storage storage) {
+        if (OPEN_COUNT.get() == 0) return;
         MemoryScope innermost = OPEN.get().peek();
         if (innermost != null) innermost.owned.add(storage);
     }
 
     /** Frees {@code storage} from every open scope of this thread, e.g. a gradient stored into a leaf. */
     static void keepStorage(Storage storage) {
+        if (OPEN_COUNT.get() == 0) return;
         ArrayDeque<MemoryScope> stack = OPEN.get();
         if (stack.isEmpty()) return;
         for (MemoryScope scope : stack) scope.owned.remove(storage);
@@ -84,6 +90,7 @@ public final class MemoryScope implements AutoCloseable {
         if (closed) return;
         closed = true;
         stack.remove(this);
+        OPEN_COUNT.decrementAndGet();
         for (Storage storage : owned) {
             if (storage.buffer.isClosed()) continue;
             try {

@@ -17,6 +17,7 @@ public final class Layout {
     private final long[] strides;
     private final long offset;
     private final long numel;
+    private final boolean contiguous;
 
     public Layout(long[] shape, long[] strides, long offset) {
         if (shape.length != strides.length) {
@@ -32,6 +33,7 @@ public final class Layout {
             n = Math.multiplyExact(n, size);
         }
         this.numel = n;
+        this.contiguous = computeContiguous();
     }
 
     /** A row-major layout with offset 0. */
@@ -64,7 +66,9 @@ public final class Layout {
     public long numel() { return numel; }
 
     /** True when elements are row-major with no gaps (size-1 dims may have any stride; empty layouts always are). */
-    public boolean isContiguous() {
+    public boolean isContiguous() { return contiguous; }
+
+    private boolean computeContiguous() {
         if (numel == 0) return true;
         long expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
@@ -77,7 +81,7 @@ public final class Layout {
 
     /** The smallest and largest element index this layout touches, for bounds checks. */
     public long minIndex() {
-        if (numel == 0) return offset;
+        if (numel == 0 || contiguous) return offset;
         long index = offset;
         for (int d = 0; d < shape.length; d++) if (strides[d] < 0) index += strides[d] * (shape[d] - 1);
         return index;
@@ -85,6 +89,7 @@ public final class Layout {
 
     public long maxIndex() {
         if (numel == 0) return offset;
+        if (contiguous) return offset + numel - 1;
         long index = offset;
         for (int d = 0; d < shape.length; d++) if (strides[d] > 0) index += strides[d] * (shape[d] - 1);
         return index;

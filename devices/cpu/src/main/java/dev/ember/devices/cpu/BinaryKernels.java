@@ -210,7 +210,7 @@ final class BinaryKernels {
     private static void floatRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                  MemorySegment o, long oo, long n) {
         int step = FS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a, b, o) ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case ADD -> { for (; i < bound; i += step) fv(a, ao, as, i).add(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
@@ -239,7 +239,7 @@ final class BinaryKernels {
     private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment o, long oo, long n) {
         int step = DS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a, b, o) ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case ADD -> { for (; i < bound; i += step) dv(a, ao, as, i).add(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }

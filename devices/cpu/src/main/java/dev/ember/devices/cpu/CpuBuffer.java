@@ -63,8 +63,8 @@ public final class CpuBuffer implements Buffer {
      */
     public static CpuBuffer allocate(long byteSize, boolean zeroed) {
         if (byteSize <= HEAP_LIMIT) {
-            // A long[] gives 8-byte alignment, enough for every element type's value layout.
-            return new CpuBuffer(MemorySegment.ofArray(new long[(int) ((byteSize + 7) / 8)]).asSlice(0, byteSize));
+            // byte[]: the one heap array kind whose segments get intrinsified vector loads and stores.
+            return new CpuBuffer(MemorySegment.ofArray(new byte[(int) byteSize]));
         }
         return allocateNative(byteSize, zeroed);
     }

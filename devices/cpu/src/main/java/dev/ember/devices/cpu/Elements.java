@@ -16,14 +16,26 @@ import java.lang.foreign.ValueLayout;
  */
 final class Elements {
 
-    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
-    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE;
-    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT;
-    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT;
-    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG;
+    // Unaligned layouts: small buffers are byte[]-backed heap segments (the only heap kind whose
+    // vector loads C2 intrinsifies), which promise no alignment; x86 pays nothing for this.
+    static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED;
+    static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
     static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
 
     private Elements() {}
+
+    /**
+     * True when Vector API loads and stores on these segments compile to vector instructions:
+     * C2 intrinsifies them for native segments only, and the fallback on heap segments (the
+     * small heap-backed buffers) is far slower than a scalar loop.
+     */
+    static boolean vectorFriendly(MemorySegment... segments) {
+        for (MemorySegment segment : segments) if (!segment.isNative()) return false;
+        return true;
+    }
 
     /** True when the dtype computes in double (else in long). */
     static boolean floating(DType t) { return t.isFloatingPoint(); }

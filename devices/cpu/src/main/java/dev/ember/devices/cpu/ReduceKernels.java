@@ -327,7 +327,7 @@ final class ReduceKernels {
     /** Vector SUM/MAX/MIN of a unit-stride float32 run; sums are added into a double every SUM_BLOCK elements. */
     private static double floatRun(ReduceOp op, MemorySegment a, long off, long n, double init) {
         int step = FS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a) ? n - n % step : 0;
         long i = 0;
         double result = init;
         switch (op) {
@@ -359,7 +359,7 @@ final class ReduceKernels {
 
     private static double doubleRun(ReduceOp op, MemorySegment a, long off, long n, double init) {
         int step = DS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a) ? n - n % step : 0;
         long i = 0;
         double result = init;
         switch (op) {

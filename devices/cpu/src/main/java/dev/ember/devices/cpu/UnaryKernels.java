@@ -198,7 +198,7 @@ final class UnaryKernels {
     /** The Vector API loop for one unit-stride float32 run; false when the op has none. */
     private static boolean floatRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
         int step = FS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a, o) ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case NEG -> { for (; i < bound; i += step) fload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 4, ORDER); }
@@ -225,7 +225,7 @@ final class UnaryKernels {
 
     private static boolean doubleRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
         int step = DS.length();
-        long bound = n - n % step;
+        long bound = Elements.vectorFriendly(a, o) ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case NEG -> { for (; i < bound; i += step) dload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 8, ORDER); }
