@@ -93,4 +93,49 @@ public interface Backend {
      * so the same seed and offset give the same numbers on every backend.
      */
     void random(RandomOp op, Strided output, long seed, long offset, double a, double b);
+
+    /** True when this backend fuses {@code kind}'s update ({@link #optimizerStep}) for {@code dtype}. */
+    default boolean hasOptimizerStep(OptimizerKind kind, DType dtype) { return false; }
+
+    /**
+     * Optional fused kernel: one optimizer update of {@code param} (and its {@code state}) from
+     * {@code grad}, in place and in one pass over memory. Operands are contiguous, of one shape
+     * and one floating dtype; {@link OptimizerKind} gives the order of state and hyperparameters.
+     * Callers check {@link #hasOptimizerStep} first and otherwise compose the update from tensor ops.
+     */
+    default void optimizerStep(OptimizerKind kind, Strided param, Strided grad, Strided[] state, double[] hyperparameters) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused optimizer step for " + kind);
+    }
+
+    /**
+     * im2col: copies every sliding window of {@code input} {@code [N, C, *spatial]} (1 to 3
+     * spatial dims, floating) into {@code columns} {@code [N, C * prod(kernel), prod(windows)]}
+     * (same dtype; rows of unit stride that do not overlap, so a {@code [C*K, N, L]} buffer viewed
+     * as {@code [N, C*K, L]} works), with zeros where a window reaches into the padding. Along each
+     * dim there are {@code (in + 2 * padding - dilation * (kernel - 1) - 1) / stride + 1} windows.
+     */
+    default void im2col(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided columns) {
+        throw new UnsupportedOperationException("im2col is not implemented by the " + deviceType() + " backend");
+    }
+
+    /**
+     * col2im, the adjoint of {@link #im2col}: overwrites {@code output} {@code [N, C, *spatial]}
+     * (contiguous) with the sum, over every window, of the column values that window took;
+     * {@code columns} may be laid out as for {@link #im2col}.
+     */
+    default void col2im(Strided columns, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output) {
+        throw new UnsupportedOperationException("col2im is not implemented by the " + deviceType() + " backend");
+    }
+
+    /**
+     * Max pooling over 1 to 3 spatial dims: {@code output} {@code [N, C, *outSpatial]} (contiguous;
+     * its shape gives the number of windows, so ceil mode is the caller's choice) gets each
+     * window's maximum (NaN wins) and {@code indices} (INT64, same shape) the flat position of
+     * that maximum within its input plane, as in PyTorch. Window cells outside the input are skipped.
+     */
+    default void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation,
+                         Strided output, Strided indices) {
+        throw new UnsupportedOperationException("maxPool is not implemented by the " + deviceType() + " backend");
+    }
 }

@@ -261,4 +261,47 @@ public final class CpuBackend implements Backend {
         RandomKernels.fill(op, output, seed, offset, a, b);
         Reference.reachabilityFence(output);
     }
+
+    @Override
+    public boolean hasOptimizerStep(dev.ember.devices.OptimizerKind kind, DType dtype) { return OptimizerKernels.supports(dtype); }
+
+    @Override
+    public void optimizerStep(dev.ember.devices.OptimizerKind kind, Strided param, Strided grad, Strided[] state,
+                              double[] hyperparameters) {
+        OptimizerKernels.check(kind, param, grad, state, hyperparameters);
+        OptimizerKernels.step(kind, param, grad, state, hyperparameters);
+        Reference.reachabilityFence(param);
+        Reference.reachabilityFence(grad);
+        Reference.reachabilityFence(state);
+    }
+
+    @Override
+    public void im2col(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided columns) {
+        operand("im2col", input);
+        operand("im2col", columns);
+        ConvolutionKernels.im2col(input, kernel, stride, padding, dilation, columns);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(columns);
+    }
+
+    @Override
+    public void col2im(Strided columns, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output) {
+        operand("col2im", columns);
+        operand("col2im", output);
+        ConvolutionKernels.col2im(columns, kernel, stride, padding, dilation, output);
+        Reference.reachabilityFence(columns);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output,
+                        Strided indices) {
+        operand("max_pool", input);
+        operand("max_pool", output);
+        operand("max_pool", indices);
+        PoolingKernels.maxPool(input, kernel, stride, padding, dilation, output, indices);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(output);
+        Reference.reachabilityFence(indices);
+    }
 }

@@ -2,11 +2,14 @@ package dev.ember.devices.cpu;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
- * Splits a range of work over the common ForkJoin pool when it is large enough to pay for
- * the dispatch, and runs it on the calling thread otherwise, so tiny ops stay cheap.
+ * Splits a range of work over Ember's own ForkJoin pool (one worker per core, property
+ * {@code ember.cpu.threads}) when it is large enough to pay for the dispatch, and runs it on
+ * the calling thread otherwise, so tiny ops stay cheap. Not the common pool: its parallelism
+ * is one less than the core count, which on a 2-core machine means no parallelism at all.
  *
  * <pre>{@code
  * Parallel.forRange(numel, 1, (start, end) -> kernel(start, end));
@@ -17,7 +20,18 @@ final class Parallel {
     /** Below this many element-operations a kernel runs serially. */
     static final long GRAIN_SIZE = 32_768;
 
-    private static final int THREADS = Math.max(1, ForkJoinPool.getCommonPoolParallelism());
+    private static final int THREADS = Math.max(1, Integer.getInteger("ember.cpu.threads",
+            Runtime.getRuntime().availableProcessors()));
+
+    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
+        ForkJoinWorkerThread worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+        worker.setDaemon(true);
+        worker.setName("ember-cpu-" + worker.getPoolIndex());
+        return worker;
+    }, null, false);
+
+    /** Worker threads of the pool, for sizing per-thread work. */
+    static int threads() { return THREADS; }
 
     @FunctionalInterface
     interface Range {
@@ -48,7 +62,14 @@ final class Parallel {
             long end = count * (c + 1) / chunks;
             tasks[c] = new Chunk(body, start, end);
         }
-        ForkJoinTask.invokeAll(tasks);
+        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
+            ForkJoinTask.invokeAll(tasks);
+        } else {
+            POOL.invoke(new RecursiveAction() {
+                @Override
+                protected void compute() { invokeAll(tasks); }
+            });
+        }
     }
 
     private static final class Chunk extends RecursiveAction {

@@ -1,0 +1,199 @@
+package dev.ember.devices.cpu;
+
+import dev.ember.devices.DType;
+import dev.ember.devices.Strided;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * Max pooling with argmax indices over 1 to 3 spatial dims, parallel over (sample, channel)
+ * planes. The indices are flat positions within each input plane, as PyTorch returns them, so
+ * the backward pass is a scatter-add of the output gradient into the input at those positions.
+ *
+ * <pre>{@code
+ * PoolingKernels.maxPool(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, out, indices);
+ * }</pre>
+ */
+final class PoolingKernels {
+
+    private PoolingKernels() {}
+
+    static void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output,
+                        Strided indices) {
+        long[] outShape = output.layout().shape();
+        long[] inShape = input.layout().shape();
+        if (outShape.length != inShape.length || outShape.length < 3 || outShape[0] != inShape[0] || outShape[1] != inShape[1]) {
+            throw new IllegalArgumentException("max_pool: output of shape " + Arrays.toString(outShape)
+                    + " does not match input of shape " + Arrays.toString(inShape));
+        }
+        WindowGeometry g = WindowGeometry.of("max_pool", input.layout(), kernel, stride, padding, dilation,
+                Arrays.copyOfRange(outShape, 2, outShape.length));
+        ConvolutionKernels.checkFloating("max_pool", input, output);
+        OperandChecks.dtype("max_pool", "indices", indices, DType.INT64);
+        OperandChecks.sameShape("max_pool", output, indices);
+        WindowGeometry.checkContiguous("max_pool", "output", output);
+        WindowGeometry.checkContiguous("max_pool", "indices", indices);
+        if (output.numel() == 0) return;
+        MemorySegment src = ((CpuBuffer) input.buffer()).segment();
+        MemorySegment dst = ((CpuBuffer) output.buffer()).segment();
+        MemorySegment idx = ((CpuBuffer) indices.buffer()).segment();
+        boolean single = input.dtype() == DType.FLOAT32;
+        long inOffset = input.layout().offset();
+        long outOffset = output.layout().offset();
+        long idxOffset = indices.layout().offset();
+        long windows = g.windowCount();
+        boolean densePlanes = g.inStride[2] == 1 && g.inStride[1] == g.in[2] && (g.in[0] == 1 || g.inStride[0] == g.in[1] * g.in[2]);
+        if (single && densePlanes && g.planeSize() <= Integer.MAX_VALUE && windows <= Integer.MAX_VALUE) {
+            Parallel.forRange(g.batch * g.channels, windows * g.kernelVolume(),
+                    (start, end) -> floatPlanes(g, src, inOffset, dst, outOffset, idx, idxOffset, start, end));
+            return;
+        }
+        Parallel.forRange(g.batch * g.channels, windows * g.kernelVolume(), (start, end) -> {
+            for (long plane = start; plane < end; plane++) {
+                long inBase = inOffset + (plane / g.channels) * g.batchStride + (plane % g.channels) * g.channelStride;
+                long o = plane * windows;
+                for (long od = 0; od < g.out[0]; od++) {
+                    for (long oh = 0; oh < g.out[1]; oh++) {
+                        long rowOut = o + (od * g.out[1] + oh) * g.out[2];
+                        if (single) {
+                            floatRow(g, src, inBase, od, oh, dst, outOffset + rowOut, idx, idxOffset + rowOut);
+                        } else {
+                            for (long ow = 0; ow < g.out[2]; ow++) {
+                                window(g, false, src, inBase, od, oh, ow, dst, outOffset + rowOut + ow, idx, idxOffset + rowOut + ow);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * float32 planes stored densely: each plane is copied into a Java array, pooled there (a
+     * tight loop the JIT compiles well) and the results copied out in bulk.
+     */
+    private static void floatPlanes(WindowGeometry g, MemorySegment src, long inOffset, MemorySegment dst, long outOffset,
+                                    MemorySegment idx, long idxOffset, long start, long end) {
+        int planeSize = (int) g.planeSize();
+        int windows = (int) g.windowCount();
+        float[] in = new float[planeSize];
+        float[] out = new float[windows];
+        long[] positions = new long[windows];
+        final int inD = (int) g.in[0], inH = (int) g.in[1], inW = (int) g.in[2];
+        final int kD = g.kernel[0], kH = g.kernel[1], kW = g.kernel[2];
+        final int dilD = g.dilation[0], dilH = g.dilation[1], dilW = g.dilation[2];
+        final int outD = (int) g.out[0], outH = (int) g.out[1], outW = (int) g.out[2];
+        for (long plane = start; plane < end; plane++) {
+            long inBase = inOffset + (plane / g.channels) * g.batchStride + (plane % g.channels) * g.channelStride;
+            MemorySegment.copy(src, Elements.F32, inBase * 4, in, 0, planeSize);
+            int o = 0;
+            for (int od = 0; od < outD; od++) {
+                int d0 = od * g.stride[0] - g.padding[0];
+                for (int oh = 0; oh < outH; oh++) {
+                    int h0 = oh * g.stride[1] - g.padding[1];
+                    for (int ow = 0; ow < outW; ow++, o++) {
+                        int w0 = ow * g.stride[2] - g.padding[2];
+                        float best = Float.NEGATIVE_INFINITY;
+                        int bestIndex = -1;
+                        for (int kd = 0; kd < kD; kd++) {
+                            int id = d0 + kd * dilD;
+                            if (id < 0 || id >= inD) continue;
+                            for (int kh = 0; kh < kH; kh++) {
+                                int ih = h0 + kh * dilH;
+                                if (ih < 0 || ih >= inH) continue;
+                                int row = (id * inH + ih) * inW;
+                                for (int kw = 0; kw < kW; kw++) {
+                                    int iw = w0 + kw * dilW;
+                                    if (iw < 0 || iw >= inW) continue;
+                                    float value = in[row + iw];
+                                    if (value > best || Float.isNaN(value) || bestIndex < 0) {
+                                        best = value;
+                                        bestIndex = row + iw;
+                                    }
+                                }
+                            }
+                        }
+                        out[o] = best;
+                        positions[o] = Math.max(bestIndex, 0);
+                    }
+                }
+            }
+            MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, windows);
+            MemorySegment.copy(positions, 0, idx, Elements.I64, (idxOffset + plane * windows) * 8, windows);
+        }
+    }
+
+    /** One output row of float32 windows, with every geometry value in a local so the loop stays tight. */
+    private static void floatRow(WindowGeometry g, MemorySegment src, long inBase, long od, long oh, MemorySegment dst,
+                                 long outIndex, MemorySegment idx, long idxIndex) {
+        final long inD = g.in[0], inH = g.in[1], inW = g.in[2];
+        final long strideD = g.inStride[0], strideH = g.inStride[1], strideW = g.inStride[2];
+        final int kD = g.kernel[0], kH = g.kernel[1], kW = g.kernel[2];
+        final long dilD = g.dilation[0], dilH = g.dilation[1], dilW = g.dilation[2];
+        final long stepW = g.stride[2];
+        final long outW = g.out[2];
+        final long d0 = od * g.stride[0] - g.padding[0];
+        final long h0 = oh * g.stride[1] - g.padding[1];
+        long w0 = -g.padding[2];
+        for (long ow = 0; ow < outW; ow++, w0 += stepW) {
+            float best = Float.NEGATIVE_INFINITY;
+            long bestIndex = -1;
+            for (int kd = 0; kd < kD; kd++) {
+                long id = d0 + kd * dilD;
+                if (id < 0 || id >= inD) continue;
+                for (int kh = 0; kh < kH; kh++) {
+                    long ih = h0 + kh * dilH;
+                    if (ih < 0 || ih >= inH) continue;
+                    long rowBase = inBase + id * strideD + ih * strideH;
+                    long flatRow = (id * inH + ih) * inW;
+                    for (int kw = 0; kw < kW; kw++) {
+                        long iw = w0 + kw * dilW;
+                        if (iw < 0 || iw >= inW) continue;
+                        float value = src.getAtIndex(Elements.F32, rowBase + iw * strideW);
+                        // NaN propagates, as in PyTorch: a NaN cell always takes the window
+                        if (value > best || Float.isNaN(value) || bestIndex < 0) {
+                            best = value;
+                            bestIndex = flatRow + iw;
+                        }
+                    }
+                }
+            }
+            dst.setAtIndex(Elements.F32, outIndex + ow, best);
+            idx.setAtIndex(Elements.I64, idxIndex + ow, Math.max(bestIndex, 0));
+        }
+    }
+
+    private static void window(WindowGeometry g, boolean single, MemorySegment src, long inBase, long od, long oh, long ow,
+                               MemorySegment dst, long outIndex, MemorySegment idx, long idxIndex) {
+        long d0 = od * g.stride[0] - g.padding[0];
+        long h0 = oh * g.stride[1] - g.padding[1];
+        long w0 = ow * g.stride[2] - g.padding[2];
+        double best = Double.NEGATIVE_INFINITY;
+        long bestIndex = -1;
+        for (int kd = 0; kd < g.kernel[0]; kd++) {
+            long id = d0 + (long) kd * g.dilation[0];
+            if (id < 0 || id >= g.in[0]) continue;
+            for (int kh = 0; kh < g.kernel[1]; kh++) {
+                long ih = h0 + (long) kh * g.dilation[1];
+                if (ih < 0 || ih >= g.in[1]) continue;
+                long rowBase = inBase + id * g.inStride[0] + ih * g.inStride[1];
+                long flatRow = (id * g.in[1] + ih) * g.in[2];
+                for (int kw = 0; kw < g.kernel[2]; kw++) {
+                    long iw = w0 + (long) kw * g.dilation[2];
+                    if (iw < 0 || iw >= g.in[2]) continue;
+                    long at = rowBase + iw * g.inStride[2];
+                    double value = single ? src.getAtIndex(Elements.F32, at) : src.getAtIndex(Elements.F64, at);
+                    // NaN propagates, as in PyTorch: a NaN cell always takes the window
+                    if (value > best || Double.isNaN(value) || bestIndex < 0) {
+                        best = value;
+                        bestIndex = flatRow + iw;
+                    }
+                }
+            }
+        }
+        if (single) dst.setAtIndex(Elements.F32, outIndex, (float) best);
+        else dst.setAtIndex(Elements.F64, outIndex, best);
+        idx.setAtIndex(Elements.I64, idxIndex, Math.max(bestIndex, 0));
+    }
+}
