@@ -144,6 +144,10 @@ final class Derivatives {
                     .scatterAdd(n.dims[0], n.saved(0), g));
             case SCATTER -> new Tensor[] {g.scatter(n.dims[0], n.saved(0), 0.0), null, g.gather(n.dims[0], n.saved(0))};
             case SCATTER_ADD -> new Tensor[] {g, null, g.gather(n.dims[0], n.saved(0))};
+
+            case CONVOLUTION -> Convolution.backward(n, g);
+            case IM2COL -> one(Convolution.im2colBackward(n, g));
+            case COL2IM -> one(Convolution.col2imBackward(n, g));
         };
     }
 

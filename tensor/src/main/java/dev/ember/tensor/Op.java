@@ -26,7 +26,9 @@ enum Op {
     // linear algebra
     MATMUL,
     // indexing
-    INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD;
+    INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD,
+    // convolution (im2col + GEMM) and its window layouts
+    CONVOLUTION, IM2COL, COL2IM;
 
     /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
     String backwardName() {

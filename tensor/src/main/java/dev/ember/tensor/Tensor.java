@@ -219,6 +219,34 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     public boolean[] toBooleanArray() { return HostTransfer.toBooleanArray(this); }
 
+    /**
+     * The elements' raw bytes, little-endian and row-major (the layout of safetensors/npy data).
+     *
+     * <pre>{@code
+     * Tensor.of(new int[] {1}, 1).toByteArray();   // {1, 0, 0, 0}
+     * }</pre>
+     */
+    public byte[] toByteArray() { return RawBytes.toByteArray(this); }
+
+    /** Copies the elements' raw bytes, little-endian and row-major, into the start of {@code destination}. */
+    public void copyTo(java.lang.foreign.MemorySegment destination) { RawBytes.copyTo(this, destination); }
+
+    /**
+     * A new CPU tensor holding a copy of raw little-endian, row-major bytes; an empty shape makes a 0-dim tensor.
+     *
+     * <pre>{@code
+     * Tensor t = Tensor.fromBytes(new byte[] {1, 0, 0, 0, 2, 0, 0, 0}, DType.INT32, 2);   // tensor([1, 2], dtype=torch.int32)
+     * }</pre>
+     */
+    public static Tensor fromBytes(byte[] bytes, DType dtype, long... shape) {
+        return RawBytes.fromBytes(java.lang.foreign.MemorySegment.ofArray(bytes), dtype, shape);
+    }
+
+    /** Like {@link #fromBytes(byte[], DType, long...)}, from any memory segment (e.g. a memory-mapped file). */
+    public static Tensor fromBytes(java.lang.foreign.MemorySegment bytes, DType dtype, long... shape) {
+        return RawBytes.fromBytes(bytes, dtype, shape);
+    }
+
     // ---------------------------------------------------------------- conversion
 
     /** This tensor with another dtype (itself when it already has it); differentiable between floating types. */
@@ -549,6 +577,33 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
     /** Copies {@code source} (broadcast, cast, moved as needed) into this tensor's elements. */
     public Tensor copy_(Tensor source) { return InPlace.copy(this, source); }
 
+    /** Fills this tensor in place with values uniform in {@code [from, to)} from the default generator. */
+    public Tensor uniform_(double from, double to) { return randomFill_(dev.ember.devices.RandomOp.UNIFORM, from, to, "uniform_"); }
+
+    /** Fills this tensor in place with normal values of the given mean and standard deviation. */
+    public Tensor normal_(double mean, double std) { return randomFill_(dev.ember.devices.RandomOp.NORMAL, mean, std, "normal_"); }
+
+    /** Fills this tensor in place with ones (probability {@code p}) and zeros, in its own dtype. */
+    public Tensor bernoulli_(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli_ expects p to be in [0, 1], but got p=" + p);
+        return randomFill_(dev.ember.devices.RandomOp.BERNOULLI, p, 0, "bernoulli_");
+    }
+
+    private Tensor randomFill_(dev.ember.devices.RandomOp op, double a, double b, String name) {
+        if (op != dev.ember.devices.RandomOp.BERNOULLI && !dtype.isFloatingPoint()) {
+            throw new IllegalArgumentException(name + " is not implemented for " + dtype + "; use a floating dtype");
+        }
+        if (GradMode.isEnabled() && requiresGrad()) {
+            throw new IllegalStateException("a leaf Variable that requires grad is being used in an in-place operation. "
+                    + "Wrap " + name + " in GradMode.noGrad() (as init functions do).");
+        }
+        storage.buffer.checkOpen();
+        long[] state = Generator.DEFAULT.reserve(numel());
+        storage.backend.random(op, strided(), state[0], state[1], a, b);
+        storage.bumpVersion();
+        return this;
+    }
+
     // ---------------------------------------------------------------- reductions
 
     public Tensor sum() { return Reductions.sum(this, new int[0], false, null); }
@@ -807,6 +862,65 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
     public Tensor maskedFill(Tensor mask, double value) { return Tensor.where(mask, Factories.wrap(value, this).to(dtype), this); }
 
     public Tensor maskedFill(Tensor mask, Tensor value) { return Tensor.where(mask, value, this); }
+
+    // ---------------------------------------------------------------- convolution and pooling primitives
+
+    /**
+     * {@code torch.convolution}: {@code input [N, C, *spatial]} (1 to 3 spatial dims) with
+     * {@code weight [Cout, C/groups, *kernel]} ({@code [C, Cout/groups, *kernel]} when
+     * transposed); bias may be null. One value per spatial dim in each array. Shapes are
+     * checked with PyTorch's messages by {@code dev.ember.nn.functional.F.conv2d} and friends.
+     *
+     * <pre>{@code
+     * Tensor y = Tensor.convolution(x, w, null, new long[] {1, 1}, new long[] {1, 1}, new long[] {1, 1}, false, new long[] {0, 0}, 1);
+     * }</pre>
+     */
+    public static Tensor convolution(Tensor input, Tensor weight, Tensor bias, long[] stride, long[] padding, long[] dilation,
+                                     boolean transposed, long[] outputPadding, long groups) {
+        long[] kernel = java.util.Arrays.copyOfRange(weight.shape(), 2, weight.dim());
+        Convolution.Window window = Convolution.Window.of("convolution", kernel.length, kernel, stride, padding, dilation);
+        return Convolution.convolution(input, weight, bias, window, transposed, outputPadding, groups);
+    }
+
+    /**
+     * im2col ({@code F.unfold}): every sliding window of {@code input [N, C, *spatial]} as a
+     * column of {@code [N, C * prod(kernelSize), windows]}; differentiable (its gradient is col2im).
+     *
+     * <pre>{@code
+     * Tensor columns = Tensor.im2col(x, new long[] {3, 3}, new long[] {1, 1}, new long[] {1, 1}, new long[] {1, 1});
+     * }</pre>
+     */
+    public static Tensor im2col(Tensor input, long[] kernelSize, long[] dilation, long[] padding, long[] stride) {
+        Convolution.Window window = Convolution.Window.of("im2col", kernelSize.length, kernelSize, stride, padding, dilation);
+        return Convolution.im2col(input, window);
+    }
+
+    /**
+     * col2im ({@code F.fold}): sums columns {@code [N, C * prod(kernelSize), windows]} back into
+     * {@code [N, C, *outputSize]}; the adjoint of {@link #im2col}, and differentiable.
+     *
+     * <pre>{@code
+     * Tensor image = Tensor.col2im(columns, new long[] {28, 28}, new long[] {3, 3}, new long[] {1, 1}, new long[] {1, 1}, new long[] {1, 1});
+     * }</pre>
+     */
+    public static Tensor col2im(Tensor input, long[] outputSize, long[] kernelSize, long[] dilation, long[] padding,
+                                long[] stride) {
+        Convolution.Window window = Convolution.Window.of("col2im", kernelSize.length, kernelSize, stride, padding, dilation);
+        return Convolution.col2im(input, outputSize, window);
+    }
+
+    /**
+     * Max pooling of {@code input [N, C, *spatial]} (1 to 3 spatial dims) with the flat position
+     * of each maximum in its input plane, like {@code torch.max_pool2d_with_indices}; differentiable.
+     *
+     * <pre>{@code
+     * MaxPooling.Result r = Tensor.maxPoolWithIndices(x, new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0}, new long[] {1, 1}, false);
+     * }</pre>
+     */
+    public static MaxPooling.Result maxPoolWithIndices(Tensor input, long[] kernelSize, long[] stride, long[] padding,
+                                                       long[] dilation, boolean ceilMode) {
+        return MaxPooling.maxPool(input, kernelSize, stride, padding, dilation, ceilMode);
+    }
 
     // ---------------------------------------------------------------- autograd
 
