@@ -37,7 +37,7 @@ final class Derivatives {
             case ACOSH -> one(g.div(n.saved(0).square().sub(1).sqrt()));
             case ATANH -> one(g.div(n.saved(0).square().rsub(1)));
             case SIGMOID -> one(g.mul(n.saved(0)).mul(n.saved(0).rsub(1)));
-            case RELU -> one(g.mul(n.saved(0).gt(0).to(g.dtype())));
+            case RELU -> one(Elementwise.thresholdBackward(g, n.saved(0)));
             case FLOOR, CEIL, ROUND, TRUNC, SIGN -> one(g.mul(0));
             case RECIPROCAL -> one(g.mul(n.saved(0).square()).neg());
             case SQUARE -> one(g.mul(n.saved(0)).mul(2));
@@ -148,6 +148,11 @@ final class Derivatives {
             case CONVOLUTION -> Convolution.backward(n, g);
             case IM2COL -> one(Convolution.im2colBackward(n, g));
             case COL2IM -> one(Convolution.col2imBackward(n, g));
+
+            // linear in the gradient; piecewise constant (zero derivative) in the input
+            case THRESHOLD_BACKWARD -> two(Elementwise.thresholdBackward(g, n.saved(0)), Tensor.zerosLike(n.saved(0)));
+            case MAX_POOL -> one(MaxPooling.backward(g, n.saved(0), n.inputShapes[0]));
+            case MAX_POOL_BACKWARD -> one(MaxPooling.gatherAtIndices(g, n.saved(0)));
         };
     }
 

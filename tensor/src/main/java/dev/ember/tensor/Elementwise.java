@@ -78,6 +78,19 @@ final class Elementwise {
         return out;
     }
 
+    /**
+     * PyTorch's {@code threshold_backward(grad, input, 0)}, the gradient of relu in one pass:
+     * {@code grad} where {@code input > 0} (or is NaN), else 0. Recorded as THRESHOLD_BACKWARD,
+     * linear in {@code grad}, so relu has second and higher derivatives.
+     */
+    static Tensor thresholdBackward(Tensor grad, Tensor input) {
+        Tensor in = input.to(grad.dtype());
+        Tensor out = compute(BinaryOp.THRESHOLD_BACKWARD, grad, in);
+        OpNode node = OpNode.record(Op.THRESHOLD_BACKWARD, out, grad, in);
+        if (node != null) node.save(in);
+        return out;
+    }
+
     /** Runs a binary kernel on operands already of one dtype, broadcasting them; records nothing. */
     static Tensor compute(BinaryOp op, Tensor left, Tensor right) {
         checkSameDevice(left, right);

@@ -6,9 +6,10 @@ import java.util.Arrays;
 /**
  * Max pooling over 1 to 3 spatial dims with the positions of the maxima, like PyTorch's
  * {@code max_pool2d_with_indices}. The backend finds each window's maximum and its flat index
- * within the input plane; the result is recorded as a gather of the flattened input at those
- * indices (which it is), so the gradient is a scatter-add into the input and the gradient of
- * that is again a gather: every order of derivative works without a row of its own.
+ * within the input plane. The result is recorded as MAX_POOL; its gradient is the backend's
+ * max-pool backward (a scatter-add of the gradient at those indices), recorded as
+ * MAX_POOL_BACKWARD, whose gradient is a gather at the same indices, so every order of
+ * derivative works.
  *
  * <pre>{@code
  * MaxPooling.Result r = Tensor.maxPoolWithIndices(x, new long[] {2, 2}, new long[] {2, 2},
@@ -47,15 +48,31 @@ public final class MaxPooling {
         Tensor indices = Factories.empty(DType.INT64, input.device(), outShape);
         input.storage.backend.maxPool(input.strided(), window.kernel(), window.stride(), window.padding(), window.dilation(),
                 values.strided(), indices.strided());
-        if (!input.requiresGrad() || !dev.ember.autograd.GradMode.isEnabled()) return new Result(values, indices);
-        long planes = shape[0] * shape[1];
-        long windows = values.numel() / Math.max(1, planes);
-        Tensor flatInput = input.reshape(shape[0], shape[1], -1);
-        Tensor flatValues = values.view(shape[0], shape[1], windows);
-        Tensor flatIndices = indices.view(shape[0], shape[1], windows);
-        OpNode node = OpNode.record(Op.GATHER, flatValues, flatInput);
-        if (node != null) node.save(flatIndices).dims(2);
-        return new Result(flatValues.view(outShape), indices);
+        OpNode node = OpNode.record(Op.MAX_POOL, values, input);
+        if (node != null) node.save(indices);
+        return new Result(values, indices);
+    }
+
+    /**
+     * The MAX_POOL row: {@code g} added into a zero input gradient at the saved positions, by
+     * the backend's max-pool backward kernel. Recorded as MAX_POOL_BACKWARD (linear in {@code g}),
+     * whose own gradient gathers at the same positions.
+     */
+    static Tensor backward(Tensor g, Tensor indices, long[] inputShape) {
+        Tensor source = g.contiguous();
+        Tensor out = Factories.empty(g.dtype(), g.device(), inputShape);
+        g.storage.backend.maxPoolBackward(source.strided(), indices.contiguous().strided(), out.strided());
+        OpNode node = OpNode.record(Op.MAX_POOL_BACKWARD, out, g);
+        if (node != null) node.save(indices);
+        return out;
+    }
+
+    /** The MAX_POOL_BACKWARD row: the gradient {@code [N, C, *in]} read at each window's position, shaped like the indices. */
+    static Tensor gatherAtIndices(Tensor g, Tensor indices) {
+        long[] shape = g.shape();
+        long[] outShape = indices.shape();
+        Tensor flatIndices = indices.reshape(outShape[0], outShape[1], -1);
+        return g.reshape(shape[0], shape[1], -1).gather(2, flatIndices).view(outShape);
     }
 
     /** PyTorch's pooling output size: floor or ceil, and a last window must start inside the input or its left padding. */

@@ -28,7 +28,9 @@ enum Op {
     // indexing
     INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD,
     // convolution (im2col + GEMM) and its window layouts
-    CONVOLUTION, IM2COL, COL2IM;
+    CONVOLUTION, IM2COL, COL2IM,
+    // fused backward kernels recorded as ops of their own, so higher-order gradients work
+    THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD;
 
     /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
     String backwardName() {

@@ -134,6 +134,13 @@ class OpGradCheckTest {
         op("atanh", in -> x(in).atanh(), unitInterior(2, 3));
         op("sigmoid", in -> x(in).sigmoid(), normal(2, 3));
         op("relu", in -> x(in).relu(), awayFromZero(2, 3));
+        // relu's gradient (threshold_backward) is itself differentiated when relu meets a product
+        op("relu times input", in -> x(in).relu().mul(x(in)), awayFromZero(2, 3));
+        op("relu transposed", in -> x(in).relu(), transposed(v -> Math.copySign(0.3 + Math.abs(v), v), 3, 4));
+        op("maxPool2d", in -> Tensor.maxPoolWithIndices(x(in), new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0},
+                new long[] {1, 1}, false).values(), normal(2, 2, 4, 5));
+        op("maxPool2d overlapping padded", in -> Tensor.maxPoolWithIndices(x(in), new long[] {3, 3}, new long[] {2, 1},
+                new long[] {1, 1}, new long[] {1, 1}, false).values().square(), normal(1, 2, 5, 4));
         op("reciprocal", in -> x(in).reciprocal(), awayFromZero(2, 3));
         op("square", in -> x(in).square(), normal(2, 3));
         op("log1p", in -> x(in).log1p(), mapped(v -> -0.5 + Math.abs(v), 2, 3));
@@ -387,7 +394,7 @@ class OpGradCheckTest {
             "matmul 2d 2d", "matmul batched broadcast", "softmax", "logSoftmax", "sum all", "sum dim keepdim",
             "mean dim", "gelu exact", "gelu tanh", "cumsum", "cumprod", "indexSelect", "slice with step", "where",
             "sqrt", "sin", "atan2", "var dim", "logsumexp", "norm 2", "prod dim", "lerp tensor weight", "addcdiv",
-            "gather", "silu", "softplus");
+            "gather", "silu", "softplus", "relu", "relu times input", "maxPool2d", "maxPool2d overlapping padded");
 
     @TestFactory
     Stream<DynamicTest> firstOrderGradientsMatchFiniteDifferences() {

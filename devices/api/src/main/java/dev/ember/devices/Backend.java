@@ -138,4 +138,28 @@ public interface Backend {
                          Strided output, Strided indices) {
         throw new UnsupportedOperationException("maxPool is not implemented by the " + deviceType() + " backend");
     }
+
+    /**
+     * The gradient of {@link #maxPool}: overwrites {@code gradInput} {@code [N, C, *inSpatial]}
+     * (contiguous) with zeros plus, for every window, {@code gradOutput} added at the window's
+     * saved flat position {@code indices} within its plane. {@code gradOutput} {@code [N, C, *outSpatial]}
+     * and {@code indices} (INT64) are contiguous and of one shape. This default zeroes and then
+     * scatter-adds plane by plane; backends may provide a faster kernel.
+     */
+    default void maxPoolBackward(Strided gradOutput, Strided indices, Strided gradInput) {
+        long[] in = gradInput.layout().shape();
+        long[] out = gradOutput.layout().shape();
+        long planes = in.length < 2 ? 1 : in[0] * in[1];
+        long planeSize = gradInput.numel() / Math.max(1, planes);
+        long windows = gradOutput.numel() / Math.max(1, planes);
+        fill(gradInput, 0);
+        if (planes == 0 || windows == 0) return;
+        Strided target = new Strided(gradInput.buffer(),
+                new Layout(new long[] {planes, planeSize}, new long[] {planeSize, 1}, gradInput.layout().offset()), gradInput.dtype());
+        Strided index = new Strided(indices.buffer(),
+                new Layout(new long[] {planes, windows}, new long[] {windows, 1}, indices.layout().offset()), indices.dtype());
+        Strided source = new Strided(gradOutput.buffer(),
+                new Layout(new long[] {planes, windows}, new long[] {windows, 1}, gradOutput.layout().offset()), gradOutput.dtype());
+        scatter(target, 1, index, source, true);
+    }
 }

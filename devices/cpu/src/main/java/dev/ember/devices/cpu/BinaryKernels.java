@@ -3,8 +3,13 @@ package dev.ember.devices.cpu;
 import dev.ember.devices.BinaryOp;
 import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 
@@ -16,7 +21,9 @@ import static dev.ember.devices.cpu.UnaryKernels.ORDER;
  * Elementwise ops of two operands with PyTorch's semantics: MAXIMUM/MINIMUM propagate NaN,
  * REMAINDER takes the divisor's sign and FMOD the dividend's, integer DIV truncates and
  * integer arithmetic is exact 64-bit. float32/float64 unit-stride runs (or a broadcast
- * scalar operand) use the Vector API for the arithmetic ops.
+ * scalar operand) use the Vector API for the arithmetic ops, THRESHOLD_BACKWARD and the
+ * comparisons (whose masks are narrowed to BOOL bytes); other float32/float64 comparisons run
+ * in tight scalar loops, and only the remaining dtype/op pairs go through blocks of doubles.
  *
  * <pre>{@code
  * BinaryKernels.apply(BinaryOp.ADD, left, right, output);
@@ -24,7 +31,17 @@ import static dev.ember.devices.cpu.UnaryKernels.ORDER;
  */
 final class BinaryKernels {
 
+    /** Byte species with as many lanes as the float/double species, for storing masks as BOOL; null if none exists. */
+    private static final VectorSpecies<Byte> FLOAT_MASK_BYTES = byteSpecies(FS.length());
+    private static final VectorSpecies<Byte> DOUBLE_MASK_BYTES = byteSpecies(DS.length());
+
     private BinaryKernels() {}
+
+    private static VectorSpecies<Byte> byteSpecies(int lanes) {
+        int bits = lanes * 8;
+        if (bits < 64 || bits > VectorShape.preferredShape().vectorBitSize()) return null;
+        return VectorSpecies.of(byte.class, VectorShape.forBitSize(bits));
+    }
 
     static void apply(BinaryOp op, Strided left, Strided right, Strided output) {
         long numel = output.numel();
@@ -57,18 +74,30 @@ final class BinaryKernels {
     }
 
     private static boolean vectorised(BinaryOp op, DType t, DType ot, long as, long bs, long os) {
+        if (t != DType.FLOAT32 && t != DType.FLOAT64) return false;
+        if (op.isPredicate()) return ot == DType.BOOL;
         return os == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0) && t == ot
-                && (t == DType.FLOAT32 || t == DType.FLOAT64)
                 && switch (op) {
-                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM -> true;
+                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD -> true;
                     default -> false;
                 };
+    }
+
+    /**
+     * Vector loads and stores only touch the operands that are not broadcast, so a broadcast
+     * scalar (often a small heap-backed buffer, like a bias) does not rule the vector loop out.
+     */
+    private static boolean vectorFriendly(MemorySegment a, long as, MemorySegment b, long bs, MemorySegment o) {
+        return (as == 0 || a.isNative()) && (bs == 0 || b.isNative()) && o.isNative();
     }
 
     private static void row(BinaryOp op, DType t, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                             DType ot, MemorySegment o, long oo, long os, long n, Scratch scratch) {
         if (vectorised(op, t, ot, as, bs, os)) {
-            if (t == DType.FLOAT32) floatRow(op, a, ao, as, b, bo, bs, o, oo, n);
+            if (op.isPredicate()) {
+                if (t == DType.FLOAT32) floatPredicateRow(op, a, ao, as, b, bo, bs, o, oo, os, n);
+                else doublePredicateRow(op, a, ao, as, b, bo, bs, o, oo, os, n);
+            } else if (t == DType.FLOAT32) floatRow(op, a, ao, as, b, bo, bs, o, oo, n);
             else doubleRow(op, a, ao, as, b, bo, bs, o, oo, n);
             return;
         }
@@ -129,6 +158,7 @@ final class BinaryKernels {
             case LOGICAL_AND -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 && y[j] != 0 ? 1 : 0; }
             case LOGICAL_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 || y[j] != 0 ? 1 : 0; }
             case LOGICAL_XOR -> { for (int j = 0; j < n; j++) r[j] = (x[j] != 0) != (y[j] != 0) ? 1 : 0; }
+            case THRESHOLD_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = y[j] <= 0 ? 0 : x[j]; }
         }
     }
 
@@ -159,6 +189,7 @@ final class BinaryKernels {
             case FMOD -> { for (int j = 0; j < n; j++) r[j] = x[j] % y[j]; }
             case REMAINDER -> { for (int j = 0; j < n; j++) r[j] = remainder(x[j], y[j]); }
             case FLOOR_DIVIDE -> { for (int j = 0; j < n; j++) r[j] = floorDivide(x[j], y[j]); }
+            case THRESHOLD_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = y[j] <= 0 ? 0 : x[j]; }
             default -> throw new IllegalStateException(op + " has no floating loop");
         }
     }
@@ -210,7 +241,8 @@ final class BinaryKernels {
     private static void floatRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                  MemorySegment o, long oo, long n) {
         int step = FS.length();
-        long bound = Elements.vectorFriendly(a, b, o) ? n - n % step : 0;
+        boolean friendly = vectorFriendly(a, as, b, bs, o);
+        long bound = friendly ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case ADD -> { for (; i < bound; i += step) fv(a, ao, as, i).add(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
@@ -219,7 +251,34 @@ final class BinaryKernels {
             case DIV -> { for (; i < bound; i += step) fv(a, ao, as, i).div(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
             case MAXIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).max(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
             case MINIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).min(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
+            case THRESHOLD_BACKWARD -> {
+                // "input <= 0" is false for NaN, so NaN passes the gradient, as in PyTorch
+                for (; i < bound; i += step) {
+                    fv(a, ao, as, i).blend(0f, fv(b, bo, bs, i).compare(VectorOperators.LE, 0f))
+                            .intoMemorySegment(o, (oo + i) * 4, ORDER);
+                }
+            }
             default -> throw new IllegalStateException(op + " is not vectorised");
+        }
+        if (friendly && i < n) {
+            // one masked step for the tail: rows are often short (a conv's output width), and
+            // a 16-lane tail done element by element would cost as much as the vector part
+            VectorMask<Float> mask = FS.indexInRange(i, n);
+            FloatVector x = as == 0 ? FloatVector.broadcast(FS, a.getAtIndex(Elements.F32, ao))
+                    : FloatVector.fromMemorySegment(FS, a, (ao + i) * 4, ORDER, mask);
+            FloatVector y = bs == 0 ? FloatVector.broadcast(FS, b.getAtIndex(Elements.F32, bo))
+                    : FloatVector.fromMemorySegment(FS, b, (bo + i) * 4, ORDER, mask);
+            FloatVector r = switch (op) {
+                case ADD -> x.add(y);
+                case SUB -> x.sub(y);
+                case MUL -> x.mul(y);
+                case DIV -> x.div(y);
+                case MAXIMUM -> x.max(y);
+                case MINIMUM -> x.min(y);
+                default -> x.blend(0f, y.compare(VectorOperators.LE, 0f));
+            };
+            r.intoMemorySegment(o, (oo + i) * 4, ORDER, mask);
+            return;
         }
         for (; i < n; i++) {
             float x = a.getAtIndex(Elements.F32, ao + i * as);
@@ -230,6 +289,7 @@ final class BinaryKernels {
                 case MUL -> x * y;
                 case DIV -> x / y;
                 case MAXIMUM -> Math.max(x, y);
+                case THRESHOLD_BACKWARD -> y <= 0 ? 0f : x;
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F32, oo + i, r);
@@ -239,7 +299,7 @@ final class BinaryKernels {
     private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment o, long oo, long n) {
         int step = DS.length();
-        long bound = Elements.vectorFriendly(a, b, o) ? n - n % step : 0;
+        long bound = vectorFriendly(a, as, b, bs, o) ? n - n % step : 0;
         long i = 0;
         switch (op) {
             case ADD -> { for (; i < bound; i += step) dv(a, ao, as, i).add(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
@@ -248,6 +308,12 @@ final class BinaryKernels {
             case DIV -> { for (; i < bound; i += step) dv(a, ao, as, i).div(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
             case MAXIMUM -> { for (; i < bound; i += step) dv(a, ao, as, i).max(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
             case MINIMUM -> { for (; i < bound; i += step) dv(a, ao, as, i).min(dv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case THRESHOLD_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    dv(a, ao, as, i).blend(0.0, dv(b, bo, bs, i).compare(VectorOperators.LE, 0.0))
+                            .intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
             default -> throw new IllegalStateException(op + " is not vectorised");
         }
         for (; i < n; i++) {
@@ -259,9 +325,81 @@ final class BinaryKernels {
                 case MUL -> x * y;
                 case DIV -> x / y;
                 case MAXIMUM -> Math.max(x, y);
+                case THRESHOLD_BACKWARD -> y <= 0 ? 0.0 : x;
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F64, oo + i, r);
         }
+    }
+
+    private static VectorOperators.Comparison comparison(BinaryOp op) {
+        return switch (op) {
+            case EQ -> VectorOperators.EQ;
+            case NE -> VectorOperators.NE;
+            case LT -> VectorOperators.LT;
+            case LE -> VectorOperators.LE;
+            case GT -> VectorOperators.GT;
+            case GE -> VectorOperators.GE;
+            default -> null;
+        };
+    }
+
+    /** A float32 comparison or logical op into BOOL bytes: vector masks on unit-stride runs, a tight loop otherwise. */
+    private static void floatPredicateRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                          MemorySegment o, long oo, long os, long n) {
+        long i = 0;
+        VectorOperators.Comparison comparison = comparison(op);
+        if (comparison != null && FLOAT_MASK_BYTES != null && os == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1)
+                && vectorFriendly(a, as, b, bs, o)) {
+            int step = FS.length();
+            long bound = n - n % step;
+            ByteVector zero = ByteVector.zero(FLOAT_MASK_BYTES);
+            for (; i < bound; i += step) {
+                VectorMask<Float> mask = fv(a, ao, as, i).compare(comparison, fv(b, bo, bs, i));
+                zero.blend((byte) 1, mask.cast(FLOAT_MASK_BYTES)).intoMemorySegment(o, oo + i, ORDER);
+            }
+        }
+        for (; i < n; i++) {
+            float x = a.getAtIndex(Elements.F32, ao + i * as);
+            float y = b.getAtIndex(Elements.F32, bo + i * bs);
+            o.set(Elements.I8, oo + i * os, test(op, x, y) ? (byte) 1 : (byte) 0);
+        }
+    }
+
+    private static void doublePredicateRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                           MemorySegment o, long oo, long os, long n) {
+        long i = 0;
+        VectorOperators.Comparison comparison = comparison(op);
+        if (comparison != null && DOUBLE_MASK_BYTES != null && os == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1)
+                && vectorFriendly(a, as, b, bs, o)) {
+            int step = DS.length();
+            long bound = n - n % step;
+            ByteVector zero = ByteVector.zero(DOUBLE_MASK_BYTES);
+            for (; i < bound; i += step) {
+                VectorMask<Double> mask = dv(a, ao, as, i).compare(comparison, dv(b, bo, bs, i));
+                zero.blend((byte) 1, mask.cast(DOUBLE_MASK_BYTES)).intoMemorySegment(o, oo + i, ORDER);
+            }
+        }
+        for (; i < n; i++) {
+            double x = a.getAtIndex(Elements.F64, ao + i * as);
+            double y = b.getAtIndex(Elements.F64, bo + i * bs);
+            o.set(Elements.I8, oo + i * os, test(op, x, y) ? (byte) 1 : (byte) 0);
+        }
+    }
+
+    /** One comparison or logical op (the scalar path; the hot comparisons take the vector loop). */
+    private static boolean test(BinaryOp op, double x, double y) {
+        return switch (op) {
+            case EQ -> x == y;
+            case NE -> x != y;
+            case LT -> x < y;
+            case LE -> x <= y;
+            case GT -> x > y;
+            case GE -> x >= y;
+            case LOGICAL_AND -> x != 0 && y != 0;
+            case LOGICAL_OR -> x != 0 || y != 0;
+            case LOGICAL_XOR -> (x != 0) != (y != 0);
+            default -> throw new IllegalStateException(op + " is not a predicate");
+        };
     }
 }

@@ -4,6 +4,7 @@ import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -46,6 +47,29 @@ final class ConvolutionKernels {
         long colOffset = columns.layout().offset();
         long sampleStride = columns.layout().stride(0);
         long rowStride = columns.layout().stride(1);
+        boolean densePlanes = g.in[0] == 1 && g.kernel[0] == 1 && (g.inStride[2] == 1 || g.in[2] == 1)
+                && (g.inStride[1] == g.in[2] || g.in[1] == 1) && g.planeSize() < Integer.MAX_VALUE && windows < Integer.MAX_VALUE;
+        if (single && densePlanes) {
+            Parallel.forRange(g.batch * g.channels, k * windows, (start, end) -> {
+                float[] plane = new float[(int) g.planeSize()];
+                float[] row = new float[(int) windows];
+                for (long p = start; p < end; p++) {
+                    long n = p / g.channels;
+                    long c = p % g.channels;
+                    MemorySegment.copy(src, Elements.F32, (inOffset + n * g.batchStride + c * g.channelStride) * 4, plane, 0,
+                            plane.length);
+                    long rowBase = colOffset + n * sampleStride + c * k * rowStride;
+                    for (int kh = 0; kh < g.kernel[1]; kh++) {
+                        for (int kw = 0; kw < g.kernel[2]; kw++) {
+                            floatRow2d(g, plane, row, kh, kw);
+                            MemorySegment.copy(row, 0, dst, Elements.F32, rowBase * 4, row.length);
+                            rowBase += rowStride;
+                        }
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(g.batch * g.channels, k * windows, (start, end) -> {
             for (long plane = start; plane < end; plane++) {
                 long n = plane / g.channels;
@@ -62,6 +86,61 @@ final class ConvolutionKernels {
                 }
             }
         });
+    }
+
+    /**
+     * One column row of a 2-D float32 plane held in a Java array: kernel cell (kh, kw) of every
+     * window. Built on the heap and stored with one bulk copy, since a row is made of runs as
+     * short as the output width and a segment copy per run would cost more than the data.
+     */
+    private static void floatRow2d(WindowGeometry g, float[] plane, float[] row, int kh, int kw) {
+        int inH = (int) g.in[1], inW = (int) g.in[2];
+        int outH = (int) g.out[1], outW = (int) g.out[2];
+        int strideH = g.stride[1], strideW = g.stride[2];
+        int shiftH = kh * g.dilation[1] - g.padding[1];
+        int shiftW = kw * g.dilation[2] - g.padding[2];
+        int wStart = (int) g.firstInside(2, shiftW);
+        int wEnd = Math.max(wStart, (int) g.endInside(2, shiftW));
+        int count = wEnd - wStart;
+        for (int oh = 0; oh < outH; oh++) {
+            int ih = oh * strideH + shiftH;
+            int target = oh * outW;
+            if (ih < 0 || ih >= inH) {
+                Arrays.fill(row, target, target + outW, 0f);
+                continue;
+            }
+            if (wStart > 0) Arrays.fill(row, target, target + wStart, 0f);
+            if (wEnd < outW) Arrays.fill(row, target + wEnd, target + outW, 0f);
+            if (count == 0) continue;
+            int source = ih * inW + wStart * strideW + shiftW;
+            if (strideW == 1) {
+                System.arraycopy(plane, source, row, target + wStart, count);
+            } else {
+                for (int j = 0; j < count; j++) row[target + wStart + j] = plane[source + j * strideW];
+            }
+        }
+    }
+
+    /** The adjoint of {@link #floatRow2d}: adds one column row into a 2-D float32 plane held in a Java array. */
+    private static void addRow2d(WindowGeometry g, float[] row, float[] plane, int kh, int kw) {
+        int inW = (int) g.in[2];
+        int outW = (int) g.out[2];
+        int strideH = g.stride[1], strideW = g.stride[2];
+        int shiftH = kh * g.dilation[1] - g.padding[1];
+        int shiftW = kw * g.dilation[2] - g.padding[2];
+        int wStart = (int) g.firstInside(2, shiftW);
+        int count = Math.max(wStart, (int) g.endInside(2, shiftW)) - wStart;
+        if (count == 0) return;
+        int hEnd = (int) g.endInside(1, shiftH);
+        for (int oh = (int) g.firstInside(1, shiftH); oh < hEnd; oh++) {
+            int source = oh * outW + wStart;
+            int target = (oh * strideH + shiftH) * inW + wStart * strideW + shiftW;
+            if (strideW == 1) {
+                for (int j = 0; j < count; j++) plane[target + j] += row[source + j];
+            } else {
+                for (int j = 0; j < count; j++) plane[target + j * strideW] += row[source + j];
+            }
+        }
     }
 
     /** One column row: kernel cell (kd, kh, kw) of every window. */
@@ -130,6 +209,25 @@ final class ConvolutionKernels {
         long outOffset = output.layout().offset();
         long sampleStride = columns.layout().stride(0);
         long rowStride = columns.layout().stride(1);
+        if (single && g.in[0] == 1 && g.kernel[0] == 1 && planeSize < Integer.MAX_VALUE && windows < Integer.MAX_VALUE) {
+            Parallel.forRange(g.batch * g.channels, k * windows, (start, end) -> {
+                float[] plane = new float[(int) planeSize];
+                float[] row = new float[(int) windows];
+                for (long p = start; p < end; p++) {
+                    Arrays.fill(plane, 0f);
+                    long rowBase = colOffset + (p / g.channels) * sampleStride + (p % g.channels) * k * rowStride;
+                    for (int kh = 0; kh < g.kernel[1]; kh++) {
+                        for (int kw = 0; kw < g.kernel[2]; kw++) {
+                            MemorySegment.copy(src, Elements.F32, rowBase * 4, row, 0, row.length);
+                            addRow2d(g, row, plane, kh, kw);
+                            rowBase += rowStride;
+                        }
+                    }
+                    MemorySegment.copy(plane, 0, dst, Elements.F32, (outOffset + p * planeSize) * 4, plane.length);
+                }
+            });
+            return;
+        }
         Parallel.forRange(g.batch * g.channels, k * windows, (start, end) -> {
             for (long plane = start; plane < end; plane++) {
                 long outBase = outOffset + plane * planeSize;
@@ -184,6 +282,14 @@ final class ConvolutionKernels {
                 FloatVector a = FloatVector.fromMemorySegment(FS, src, (source + j) * 4, ORDER);
                 FloatVector b = FloatVector.fromMemorySegment(FS, dst, (target + j) * 4, ORDER);
                 b.add(a).intoMemorySegment(dst, (target + j) * 4, ORDER);
+            }
+            if (j < count && src.isNative() && dst.isNative()) {
+                // rows are as short as an output width, so the tail is a masked step, not a scalar loop
+                VectorMask<Float> mask = FS.indexInRange(j, count);
+                FloatVector a = FloatVector.fromMemorySegment(FS, src, (source + j) * 4, ORDER, mask);
+                FloatVector b = FloatVector.fromMemorySegment(FS, dst, (target + j) * 4, ORDER, mask);
+                b.add(a).intoMemorySegment(dst, (target + j) * 4, ORDER, mask);
+                return;
             }
         }
         for (; j < count; j++) {

@@ -304,4 +304,15 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(output);
         Reference.reachabilityFence(indices);
     }
+
+    @Override
+    public void maxPoolBackward(Strided gradOutput, Strided indices, Strided gradInput) {
+        operand("max_pool_backward", gradOutput);
+        operand("max_pool_backward", indices);
+        operand("max_pool_backward", gradInput);
+        PoolingKernels.maxPoolBackward(gradOutput, indices, gradInput);
+        Reference.reachabilityFence(gradOutput);
+        Reference.reachabilityFence(indices);
+        Reference.reachabilityFence(gradInput);
+    }
 }

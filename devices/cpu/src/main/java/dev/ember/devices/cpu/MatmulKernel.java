@@ -28,7 +28,9 @@ final class MatmulKernel {
 
     private static final class Blas {
         static {
-            openblas.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
+            // BLAS runs single-threaded, split over Ember's pool instead (see gemm): OpenBLAS's
+            // own workers spin after each call and would fight the pool's workers for the cores.
+            openblas.blas_set_num_threads(1);
         }
 
         static void init() { }
@@ -156,8 +158,44 @@ final class MatmulKernel {
         }
     }
 
+    /** Below this many multiply-adds a product runs on the calling thread. */
+    private static final long PARALLEL_GEMM_WORK = 1L << 21;
+
+    /**
+     * One row-major product, split over the pool along the longer of m and n: each part is a
+     * sub-matrix of C with the same leading dimension, so the parts are independent BLAS calls.
+     */
     private static void gemm(DType t, boolean transA, boolean transB, long m, long n, long k,
                              long a, long lda, long b, long ldb, long c, long ldc) {
+        int threads = Parallel.threads();
+        if (threads <= 1 || m * n * k < PARALLEL_GEMM_WORK || Math.max(m, n) < 32) {
+            gemmPart(t, transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
+            return;
+        }
+        int size = t.byteSize();
+        boolean alongN = n >= m;
+        long length = alongN ? n : m;
+        // parts of whole 16-element blocks, so every part keeps the kernels' full-width tiles
+        long blocks = (length + 15) / 16;
+        int parts = (int) Math.min(threads, blocks);
+        Parallel.forRange(parts, Parallel.GRAIN_SIZE * 2, (first, last) -> {
+            for (long part = first; part < last; part++) {
+                long from = Math.min(length, blocks * part / parts * 16);
+                long to = Math.min(length, blocks * (part + 1) / parts * 16);
+                if (to <= from) continue;
+                if (alongN) {
+                    long bPart = b + (transB ? from * ldb : from) * size;
+                    gemmPart(t, transA, transB, m, to - from, k, a, lda, bPart, ldb, c + from * size, ldc);
+                } else {
+                    long aPart = a + (transA ? from : from * lda) * size;
+                    gemmPart(t, transA, transB, to - from, n, k, aPart, lda, b, ldb, c + from * ldc * size, ldc);
+                }
+            }
+        });
+    }
+
+    private static void gemmPart(DType t, boolean transA, boolean transB, long m, long n, long k,
+                                 long a, long lda, long b, long ldb, long c, long ldc) {
         int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
         int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
         if (t == DType.FLOAT32) {

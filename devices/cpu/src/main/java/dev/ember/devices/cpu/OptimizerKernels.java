@@ -42,6 +42,17 @@ final class OptimizerKernels {
         }
     }
 
+    /**
+     * Where the vector loop stops: before the scalar tail, or at once when an operand is a small
+     * heap-backed buffer (a bias), whose vector loads C2 does not intrinsify and which would
+     * slow this loop down for every parameter once it had seen one.
+     */
+    private static long vectorEnd(Operand p, Operand g, Operand[] s, long start, long end, int lanes) {
+        if (!p.segment.isNative() || !g.segment.isNative()) return start;
+        for (Operand o : s) if (o != null && !o.segment.isNative()) return start;
+        return end - (end - start) % lanes;
+    }
+
     /** Checks the operands the way every CPU kernel does, plus what the fused loops assume. */
     static void check(OptimizerKind kind, Strided param, Strided grad, Strided[] state, double[] h) {
         String name = "optimizerStep(" + kind + ")";
@@ -107,7 +118,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, bs = hasMomentum ? s[0].segment : null;
         long po = p.offset, go = g.offset, bo = hasMomentum ? s[0].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % FS.length(); i < bound; i += FS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, FS.length()); i < bound; i += FS.length()) {
             FloatVector pv = FloatVector.fromMemorySegment(FS, ps, (po + i) * 4, ORDER);
             FloatVector d = FloatVector.fromMemorySegment(FS, gs, (go + i) * 4, ORDER);
             if (maximize) d = d.neg();
@@ -140,7 +151,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, bs = hasMomentum ? s[0].segment : null;
         long po = p.offset, go = g.offset, bo = hasMomentum ? s[0].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % DS.length(); i < bound; i += DS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, DS.length()); i < bound; i += DS.length()) {
             DoubleVector pv = DoubleVector.fromMemorySegment(DS, ps, (po + i) * 8, ORDER);
             DoubleVector d = DoubleVector.fromMemorySegment(DS, gs, (go + i) * 8, ORDER);
             if (maximize) d = d.neg();
@@ -179,7 +190,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, ms = s[0].segment, vs = s[1].segment, xs = amsgrad ? s[2].segment : null;
         long po = p.offset, go = g.offset, mo = s[0].offset, vo = s[1].offset, xo = amsgrad ? s[2].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % FS.length(); i < bound; i += FS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, FS.length()); i < bound; i += FS.length()) {
             FloatVector pv = FloatVector.fromMemorySegment(FS, ps, (po + i) * 4, ORDER);
             FloatVector d = FloatVector.fromMemorySegment(FS, gs, (go + i) * 4, ORDER);
             if (maximize) d = d.neg();
@@ -224,7 +235,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, ms = s[0].segment, vs = s[1].segment, xs = amsgrad ? s[2].segment : null;
         long po = p.offset, go = g.offset, mo = s[0].offset, vo = s[1].offset, xo = amsgrad ? s[2].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % DS.length(); i < bound; i += DS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, DS.length()); i < bound; i += DS.length()) {
             DoubleVector pv = DoubleVector.fromMemorySegment(DS, ps, (po + i) * 8, ORDER);
             DoubleVector d = DoubleVector.fromMemorySegment(DS, gs, (go + i) * 8, ORDER);
             if (maximize) d = d.neg();
@@ -270,7 +281,7 @@ final class OptimizerKernels {
         MemorySegment bs = hasMomentum ? s[1].segment : null, as = centered ? s[2].segment : null;
         long po = p.offset, go = g.offset, qo = s[0].offset, bo = hasMomentum ? s[1].offset : 0, ao = centered ? s[2].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % FS.length(); i < bound; i += FS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, FS.length()); i < bound; i += FS.length()) {
             FloatVector pv = FloatVector.fromMemorySegment(FS, ps, (po + i) * 4, ORDER);
             FloatVector d = FloatVector.fromMemorySegment(FS, gs, (go + i) * 4, ORDER);
             if (maximize) d = d.neg();
@@ -329,7 +340,7 @@ final class OptimizerKernels {
         MemorySegment bs = hasMomentum ? s[1].segment : null, as = centered ? s[2].segment : null;
         long po = p.offset, go = g.offset, qo = s[0].offset, bo = hasMomentum ? s[1].offset : 0, ao = centered ? s[2].offset : 0;
         long i = start;
-        for (long bound = end - (end - start) % DS.length(); i < bound; i += DS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, DS.length()); i < bound; i += DS.length()) {
             DoubleVector pv = DoubleVector.fromMemorySegment(DS, ps, (po + i) * 8, ORDER);
             DoubleVector d = DoubleVector.fromMemorySegment(DS, gs, (go + i) * 8, ORDER);
             if (maximize) d = d.neg();
@@ -389,7 +400,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, ss = s[0].segment;
         long po = p.offset, go = g.offset, so = s[0].offset;
         long i = start;
-        for (long bound = end - (end - start) % FS.length(); i < bound; i += FS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, FS.length()); i < bound; i += FS.length()) {
             FloatVector pv = FloatVector.fromMemorySegment(FS, ps, (po + i) * 4, ORDER);
             FloatVector d = FloatVector.fromMemorySegment(FS, gs, (go + i) * 4, ORDER);
             if (maximize) d = d.neg();
@@ -415,7 +426,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, ss = s[0].segment;
         long po = p.offset, go = g.offset, so = s[0].offset;
         long i = start;
-        for (long bound = end - (end - start) % DS.length(); i < bound; i += DS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, DS.length()); i < bound; i += DS.length()) {
             DoubleVector pv = DoubleVector.fromMemorySegment(DS, ps, (po + i) * 8, ORDER);
             DoubleVector d = DoubleVector.fromMemorySegment(DS, gs, (go + i) * 8, ORDER);
             if (maximize) d = d.neg();
@@ -443,7 +454,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, qs = s[0].segment, as = s[1].segment;
         long po = p.offset, go = g.offset, qo = s[0].offset, ao = s[1].offset;
         long i = start;
-        for (long bound = end - (end - start) % FS.length(); i < bound; i += FS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, FS.length()); i < bound; i += FS.length()) {
             FloatVector pv = FloatVector.fromMemorySegment(FS, ps, (po + i) * 4, ORDER);
             FloatVector d = FloatVector.fromMemorySegment(FS, gs, (go + i) * 4, ORDER);
             if (maximize) d = d.neg();
@@ -475,7 +486,7 @@ final class OptimizerKernels {
         MemorySegment ps = p.segment, gs = g.segment, qs = s[0].segment, as = s[1].segment;
         long po = p.offset, go = g.offset, qo = s[0].offset, ao = s[1].offset;
         long i = start;
-        for (long bound = end - (end - start) % DS.length(); i < bound; i += DS.length()) {
+        for (long bound = vectorEnd(p, g, s, start, end, DS.length()); i < bound; i += DS.length()) {
             DoubleVector pv = DoubleVector.fromMemorySegment(DS, ps, (po + i) * 8, ORDER);
             DoubleVector d = DoubleVector.fromMemorySegment(DS, gs, (go + i) * 8, ORDER);
             if (maximize) d = d.neg();

@@ -84,9 +84,20 @@ final class PoolingKernels {
         final int kD = g.kernel[0], kH = g.kernel[1], kW = g.kernel[2];
         final int dilD = g.dilation[0], dilH = g.dilation[1], dilW = g.dilation[2];
         final int outD = (int) g.out[0], outH = (int) g.out[1], outW = (int) g.out[2];
+        // 1-D/2-D pooling whose windows all lie inside the input (no padding or dilation, no
+        // ceil-mode overhang): the common case, without a bounds check per cell
+        boolean insideOnly = inD == 1 && kD == 1 && outD == 1 && g.padding[1] == 0 && g.padding[2] == 0
+                && dilH == 1 && dilW == 1 && (long) (outH - 1) * g.stride[1] + kH <= inH
+                && (long) (outW - 1) * g.stride[2] + kW <= inW;
         for (long plane = start; plane < end; plane++) {
             long inBase = inOffset + (plane / g.channels) * g.batchStride + (plane % g.channels) * g.channelStride;
             MemorySegment.copy(src, Elements.F32, inBase * 4, in, 0, planeSize);
+            if (insideOnly) {
+                pool2dInside(in, inW, kH, kW, g.stride[1], g.stride[2], outH, outW, out, positions);
+                MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, windows);
+                MemorySegment.copy(positions, 0, idx, Elements.I64, (idxOffset + plane * windows) * 8, windows);
+                continue;
+            }
             int o = 0;
             for (int od = 0; od < outD; od++) {
                 int d0 = od * g.stride[0] - g.padding[0];
@@ -121,6 +132,104 @@ final class PoolingKernels {
             }
             MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, windows);
             MemorySegment.copy(positions, 0, idx, Elements.I64, (idxOffset + plane * windows) * 8, windows);
+        }
+    }
+
+    /** Max pooling of one plane whose windows lie inside it; NaN wins, the last NaN of a window as in PyTorch. */
+    private static void pool2dInside(float[] in, int inW, int kH, int kW, int strideH, int strideW, int outH, int outW,
+                                     float[] out, long[] positions) {
+        int o = 0;
+        for (int oh = 0; oh < outH; oh++) {
+            int rowStart = oh * strideH * inW;
+            for (int ow = 0; ow < outW; ow++, o++) {
+                int first = rowStart + ow * strideW;
+                float best = in[first];
+                int bestIndex = first;
+                for (int kh = 0; kh < kH; kh++) {
+                    int row = first + kh * inW;
+                    for (int kw = kh == 0 ? 1 : 0; kw < kW; kw++) {
+                        float value = in[row + kw];
+                        if (value > best || value != value) {
+                            best = value;
+                            bestIndex = row + kw;
+                        }
+                    }
+                }
+                out[o] = best;
+                positions[o] = bestIndex;
+            }
+        }
+    }
+
+    /**
+     * The gradient of max pooling: each plane of {@code gradInput} is built in a Java array
+     * (zeros plus every window's gradient at its saved position) and copied out in bulk. Planes
+     * are disjoint, so they run in parallel without locking; an index outside its plane is an
+     * error raised before that plane is written.
+     */
+    static void maxPoolBackward(Strided gradOutput, Strided indices, Strided gradInput) {
+        long[] outShape = gradOutput.layout().shape();
+        long[] inShape = gradInput.layout().shape();
+        if (outShape.length != inShape.length || outShape.length < 3 || outShape[0] != inShape[0] || outShape[1] != inShape[1]) {
+            throw new IllegalArgumentException("max_pool_backward: gradient of shape " + Arrays.toString(outShape)
+                    + " does not match an input gradient of shape " + Arrays.toString(inShape));
+        }
+        ConvolutionKernels.checkFloating("max_pool_backward", gradOutput, gradInput);
+        OperandChecks.dtype("max_pool_backward", "indices", indices, DType.INT64);
+        OperandChecks.sameShape("max_pool_backward", gradOutput, indices);
+        WindowGeometry.checkContiguous("max_pool_backward", "gradient", gradOutput);
+        WindowGeometry.checkContiguous("max_pool_backward", "indices", indices);
+        WindowGeometry.checkContiguous("max_pool_backward", "input gradient", gradInput);
+        long planes = inShape[0] * inShape[1];
+        if (planes == 0 || gradInput.numel() == 0) return;
+        long planeSize = gradInput.numel() / planes;
+        long windows = gradOutput.numel() / planes;
+        if (planeSize > Integer.MAX_VALUE - 8 || windows > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("max_pool_backward: planes of " + planeSize + " elements are too large");
+        }
+        MemorySegment g = ((CpuBuffer) gradOutput.buffer()).segment();
+        MemorySegment idx = ((CpuBuffer) indices.buffer()).segment();
+        MemorySegment dst = ((CpuBuffer) gradInput.buffer()).segment();
+        long gOffset = gradOutput.layout().offset();
+        long idxOffset = indices.layout().offset();
+        long dstOffset = gradInput.layout().offset();
+        boolean single = gradInput.dtype() == DType.FLOAT32;
+        Parallel.forRange(planes, planeSize + 2 * windows, (start, end) -> {
+            int size = (int) planeSize;
+            int count = (int) windows;
+            long[] positions = new long[count];
+            if (single) {
+                float[] plane = new float[size];
+                float[] grads = new float[count];
+                for (long p = start; p < end; p++) {
+                    MemorySegment.copy(idx, Elements.I64, (idxOffset + p * windows) * 8, positions, 0, count);
+                    MemorySegment.copy(g, Elements.F32, (gOffset + p * windows) * 4, grads, 0, count);
+                    checkPositions(positions, size);
+                    Arrays.fill(plane, 0f);
+                    for (int w = 0; w < count; w++) plane[(int) positions[w]] += grads[w];
+                    MemorySegment.copy(plane, 0, dst, Elements.F32, (dstOffset + p * planeSize) * 4, size);
+                }
+            } else {
+                double[] plane = new double[size];
+                double[] grads = new double[count];
+                for (long p = start; p < end; p++) {
+                    MemorySegment.copy(idx, Elements.I64, (idxOffset + p * windows) * 8, positions, 0, count);
+                    MemorySegment.copy(g, Elements.F64, (gOffset + p * windows) * 8, grads, 0, count);
+                    checkPositions(positions, size);
+                    Arrays.fill(plane, 0.0);
+                    for (int w = 0; w < count; w++) plane[(int) positions[w]] += grads[w];
+                    MemorySegment.copy(plane, 0, dst, Elements.F64, (dstOffset + p * planeSize) * 8, size);
+                }
+            }
+        });
+    }
+
+    private static void checkPositions(long[] positions, int planeSize) {
+        for (long position : positions) {
+            if (position < 0 || position >= planeSize) {
+                throw new IndexOutOfBoundsException("max_pool_backward: index " + position
+                        + " is out of bounds for an input plane of " + planeSize + " elements");
+            }
         }
     }
 
