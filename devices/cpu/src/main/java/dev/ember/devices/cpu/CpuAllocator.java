@@ -50,6 +50,29 @@ public final class CpuAllocator {
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
         FREE = linker.downcallHandle(libc.find("free").orElseThrow(),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+        keepLargeBlocksInTheHeap(linker);
+    }
+
+    /**
+     * glibc serves large blocks with mmap and returns them with munmap, so every large tensor
+     * would start with a page fault per 4 KiB. Raising the mmap and trim thresholds keeps freed
+     * blocks for reuse, as a caching allocator would. Best effort: other C libraries lack mallopt.
+     */
+    private static void keepLargeBlocksInTheHeap(Linker linker) {
+        final int mTrimThreshold = -1;
+        final int mMmapThreshold = -3;
+        var mallopt = linker.defaultLookup().find("mallopt");
+        if (mallopt.isEmpty()) return;
+        var handle = linker.downcallHandle(mallopt.get(),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        // 32 MiB is the largest threshold glibc accepts on 64-bit systems.
+        int threshold = Integer.getInteger("ember.cpu.mmapThreshold", 32 << 20);
+        try {
+            int ignored = (int) handle.invokeExact(mMmapThreshold, threshold);
+            ignored = (int) handle.invokeExact(mTrimThreshold, Integer.MAX_VALUE);
+        } catch (Throwable e) {
+            // keep glibc's defaults
+        }
     }
 
     private CpuAllocator() {}
