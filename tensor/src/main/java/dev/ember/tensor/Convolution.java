@@ -16,6 +16,10 @@ import java.util.Arrays;
  * A transposed convolution is composed of the same pieces (matmul then col2im), so it needs
  * no row of its own.
  *
+ * <p>When the backend has native convolution kernels for the dtype (oneDNN for float32 on CPU),
+ * the forward pass and the first-order gradients use them instead; with {@code createGraph} the
+ * gradients are still composed from the differentiable pieces above, so higher orders work.
+ *
  * <pre>{@code
  * Tensor y = Tensor.convolution(x, w, b, new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, false, new long[] {0, 0}, 1);
  * }</pre>
@@ -188,6 +192,7 @@ final class Convolution {
         long[] counts = window.windowCounts(input.shape());
         long windows = Dimensions.numel(counts);
         long groupColumns = channels / groups * window.volume();
+        if (nativeConvolution(input, windows)) return nativeForward(input, weight, bias, window, groups, counts);
         // The columns of the whole batch side by side, [C*K, N*L]: one GEMM for the batch
         // instead of one small GEMM per sample.
         Tensor columns = Factories.empty(input.dtype(), input.device(), channels * window.volume(), n, windows);
@@ -215,6 +220,32 @@ final class Convolution {
         OpNode node = bias == null ? OpNode.record(Op.CONVOLUTION, out, input, weight)
                 : OpNode.record(Op.CONVOLUTION, out, input, weight, bias);
         if (node != null) node.save(input, weight, columns).sizes(window.pack(groups));
+        return out;
+    }
+
+    /** True when the backend has its own convolution kernels (oneDNN on CPU) for this input. */
+    private static boolean nativeConvolution(Tensor input, long windows) {
+        return windows > 0 && input.numel() > 0
+                && input.storage.backend.hasConvolution(input.dtype(), input.dim() - 2);
+    }
+
+    /** The forward pass by the backend's kernel; the node saves no columns and is marked with its flag. */
+    private static Tensor nativeForward(Tensor input, Tensor weight, Tensor bias, Window window, long groups, long[] counts) {
+        long[] shape = new long[2 + counts.length];
+        shape[0] = input.size(0);
+        shape[1] = weight.size(0);
+        System.arraycopy(counts, 0, shape, 2, counts.length);
+        Tensor out = Factories.empty(input.dtype(), input.device(), shape);
+        try (var ignored = GradMode.noGrad()) {
+            Tensor x = input.detach().contiguous();
+            Tensor w = weight.detach().contiguous();
+            Tensor b = bias == null ? null : bias.detach().contiguous();
+            input.storage.backend.convolution(x.strided(), w.strided(), b == null ? null : b.strided(), window.stride(),
+                    window.padding(), window.dilation(), Math.toIntExact(groups), out.strided());
+        }
+        OpNode node = bias == null ? OpNode.record(Op.CONVOLUTION, out, input, weight)
+                : OpNode.record(Op.CONVOLUTION, out, input, weight, bias);
+        if (node != null) node.save(input, weight).sizes(window.pack(groups)).flag(true);
         return out;
     }
 
@@ -265,7 +296,23 @@ final class Convolution {
         Tensor[] grads = new Tensor[hasBias ? 3 : 2];
         boolean inputGrad = needs(node, 0);
         boolean weightGrad = needs(node, 1);
-        if (inputGrad || weightGrad) {
+        boolean nativeKernels = node.flag && !GradMode.isEnabled();
+        if (nativeKernels && (inputGrad || weightGrad)) {
+            // Without create_graph the backend's kernels compute both gradients directly.
+            Tensor gradOutput = g.contiguous();
+            int[] stride = window.stride(), padding = window.padding(), dilation = window.dilation();
+            int groupCount = Math.toIntExact(groups);
+            if (inputGrad) {
+                grads[0] = Factories.empty(g.dtype(), g.device(), inputShape);
+                g.storage.backend.convolutionBackwardInput(gradOutput.strided(), weight.contiguous().strided(), stride, padding,
+                        dilation, groupCount, grads[0].strided());
+            }
+            if (weightGrad) {
+                grads[1] = Factories.empty(g.dtype(), g.device(), node.inputShapes[1]);
+                g.storage.backend.convolutionBackwardWeight(input.contiguous().strided(), gradOutput.strided(), stride, padding,
+                        dilation, groupCount, grads[1].strided());
+            }
+        } else if (inputGrad || weightGrad) {
             // g as [G, Cout/G, N*L], matching the batch-wide columns of the forward pass
             Tensor gT = g.reshape(n, outChannels, windows).permute(1, 0, 2).reshape(groups, outChannels / groups, n * windows);
             if (inputGrad) {
@@ -275,7 +322,7 @@ final class Convolution {
             }
             if (weightGrad) {
                 // With create_graph the columns must carry the input's history; otherwise the saved ones will do.
-                Tensor columns = GradMode.isEnabled() && input.requiresGrad()
+                Tensor columns = node.flag || (GradMode.isEnabled() && input.requiresGrad())
                         ? im2col(input, window).permute(1, 0, 2).reshape(groups, groupColumns, n * windows)
                         : node.saved(2).view(groups, groupColumns, n * windows);
                 // columns x g^T, transposed after: OpenBLAS is far faster with the long dim as M than with M = Cout

@@ -129,6 +129,41 @@ public interface Backend {
     }
 
     /**
+     * True when this backend has native convolution kernels ({@link #convolution},
+     * {@link #convolutionBackwardInput}, {@link #convolutionBackwardWeight}) for {@code dtype}
+     * with {@code spatialDims} spatial dimensions. Callers check it first and otherwise compose
+     * the convolution from {@link #im2col}, matrix products and {@link #col2im}.
+     */
+    default boolean hasConvolution(DType dtype, int spatialDims) { return false; }
+
+    /**
+     * Optional native convolution (cross-correlation, as in PyTorch): {@code output}
+     * {@code [N, Cout, *outSpatial]} from {@code input} {@code [N, C, *spatial]}, {@code weight}
+     * {@code [Cout, C / groups, *kernel]} and {@code bias} {@code [Cout]} (may be null), with
+     * symmetric {@code padding}. All operands are contiguous and of one dtype; the output's
+     * shape gives the number of windows.
+     */
+    default void convolution(Strided input, Strided weight, Strided bias, int[] stride, int[] padding, int[] dilation,
+                             int groups, Strided output) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no native convolution");
+    }
+
+    /** The gradient of {@link #convolution} in its input: overwrites {@code gradInput} {@code [N, C, *spatial]}. */
+    default void convolutionBackwardInput(Strided gradOutput, Strided weight, int[] stride, int[] padding, int[] dilation,
+                                          int groups, Strided gradInput) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no native convolution");
+    }
+
+    /** The gradient of {@link #convolution} in its weight: overwrites {@code gradWeight} {@code [Cout, C / groups, *kernel]}. */
+    default void convolutionBackwardWeight(Strided input, Strided gradOutput, int[] stride, int[] padding, int[] dilation,
+                                           int groups, Strided gradWeight) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no native convolution");
+    }
+
+    /**
      * Max pooling over 1 to 3 spatial dims: {@code output} {@code [N, C, *outSpatial]} (contiguous;
      * its shape gives the number of windows, so ceil mode is the caller's choice) gets each
      * window's maximum (NaN wins) and {@code indices} (INT64, same shape) the flat position of

@@ -294,6 +294,85 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hasConvolution(DType dtype, int spatialDims) {
+        return dtype == DType.FLOAT32 && spatialDims >= 1 && spatialDims <= 3 && Dnnl.available();
+    }
+
+    @Override
+    public void convolution(Strided input, Strided weight, Strided bias, int[] stride, int[] padding, int[] dilation,
+                            int groups, Strided output) {
+        checkConvolution("convolution", input, weight, output, stride, padding, dilation, groups);
+        if (bias != null) {
+            operand("convolution", bias);
+            WindowGeometry.checkContiguous("convolution", "bias", bias);
+            OperandChecks.dtype("convolution", "bias", bias, DType.FLOAT32);
+            if (bias.layout().shape().length != 1 || bias.numel() != output.layout().shape()[1]) {
+                throw new IllegalArgumentException("convolution: bias of shape " + java.util.Arrays.toString(bias.layout().shape())
+                        + " does not match " + output.layout().shape()[1] + " output channels");
+            }
+        }
+        DnnlConvolution.forward(input, weight, bias, stride, padding, dilation, groups, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(bias);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void convolutionBackwardInput(Strided gradOutput, Strided weight, int[] stride, int[] padding, int[] dilation,
+                                         int groups, Strided gradInput) {
+        checkConvolution("convolution_backward_input", gradInput, weight, gradOutput, stride, padding, dilation, groups);
+        DnnlConvolution.backwardInput(gradOutput, weight, stride, padding, dilation, groups, gradInput);
+        Reference.reachabilityFence(gradOutput);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(gradInput);
+    }
+
+    @Override
+    public void convolutionBackwardWeight(Strided input, Strided gradOutput, int[] stride, int[] padding, int[] dilation,
+                                          int groups, Strided gradWeight) {
+        checkConvolution("convolution_backward_weight", input, gradWeight, gradOutput, stride, padding, dilation, groups);
+        DnnlConvolution.backwardWeight(input, gradOutput, stride, padding, dilation, groups, gradWeight);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(gradOutput);
+        Reference.reachabilityFence(gradWeight);
+    }
+
+    /**
+     * Shapes, dtypes and layouts of a native convolution, checked before any native call:
+     * {@code input [N, C, *in]}, {@code weight [Cout, C/groups, *kernel]}, {@code output [N, Cout, *out]}
+     * with {@code out} the number of windows along each dim.
+     */
+    private void checkConvolution(String name, Strided input, Strided weight, Strided output, int[] stride, int[] padding,
+                                  int[] dilation, int groups) {
+        operand(name, input);
+        operand(name, weight);
+        operand(name, output);
+        for (Strided s : new Strided[] {input, weight, output}) OperandChecks.dtype(name, "operand", s, DType.FLOAT32);
+        WindowGeometry.checkContiguous(name, "input", input);
+        WindowGeometry.checkContiguous(name, "weight", weight);
+        WindowGeometry.checkContiguous(name, "output", output);
+        long[] in = input.layout().shape();
+        long[] w = weight.layout().shape();
+        long[] out = output.layout().shape();
+        int spatial = in.length - 2;
+        boolean valid = spatial >= 1 && spatial <= 3 && w.length == in.length && out.length == in.length
+                && stride.length == spatial && padding.length == spatial && dilation.length == spatial && groups >= 1
+                && in[1] % groups == 0 && w[0] % groups == 0 && w[1] * groups == in[1] && out[0] == in[0] && out[1] == w[0];
+        for (int d = 0; valid && d < spatial; d++) {
+            long extent = (long) dilation[d] * (w[2 + d] - 1) + 1;
+            valid = stride[d] >= 1 && dilation[d] >= 1 && padding[d] >= 0
+                    && out[2 + d] == (in[2 + d] + 2L * padding[d] - extent) / stride[d] + 1 && out[2 + d] >= 1;
+        }
+        if (!valid) {
+            throw new IllegalArgumentException(name + ": input " + java.util.Arrays.toString(in) + ", weight "
+                    + java.util.Arrays.toString(w) + " and output " + java.util.Arrays.toString(out)
+                    + " do not match stride " + java.util.Arrays.toString(stride) + ", padding " + java.util.Arrays.toString(padding)
+                    + ", dilation " + java.util.Arrays.toString(dilation) + " and groups " + groups);
+        }
+    }
+
+    @Override
     public void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output,
                         Strided indices) {
         operand("max_pool", input);
