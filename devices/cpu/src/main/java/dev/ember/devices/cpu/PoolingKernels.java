@@ -92,6 +92,12 @@ final class PoolingKernels {
         for (long plane = start; plane < end; plane++) {
             long inBase = inOffset + (plane / g.channels) * g.batchStride + (plane % g.channels) * g.channelStride;
             MemorySegment.copy(src, Elements.F32, inBase * 4, in, 0, planeSize);
+            if (insideOnly && kH == 2 && kW == 2 && g.stride[1] == 2 && g.stride[2] == 2) {
+                MaxPoolPairs.pool(in, inW, outH, outW, out, positions);
+                MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, windows);
+                MemorySegment.copy(positions, 0, idx, Elements.I64, (idxOffset + plane * windows) * 8, windows);
+                continue;
+            }
             if (insideOnly) {
                 pool2dInside(in, inW, kH, kW, g.stride[1], g.stride[2], outH, outW, out, positions);
                 MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, windows);

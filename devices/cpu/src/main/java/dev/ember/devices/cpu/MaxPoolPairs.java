@@ -1,0 +1,98 @@
+package dev.ember.devices.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Max pooling of one plane with 2×2 windows at stride 2 (the pooling of almost every CNN),
+ * with the same results as the general kernel: the first maximum of a window wins a tie, a
+ * NaN always wins and the last NaN of a window is the one reported. Rows wide enough are done
+ * a vector of windows at a time: the even and odd columns of two input rows are split out with
+ * shuffles and compared lane by lane; the rest with a scalar loop unrolled for the four cells.
+ *
+ * <pre>{@code
+ * MaxPoolPairs.pool(plane, 26, 13, 13, out, positions);   // a 26×26 plane to 13×13
+ * }</pre>
+ */
+final class MaxPoolPairs {
+
+    private MaxPoolPairs() {}
+
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    private static final int LANES = FLOATS.length();
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(FLOATS, lane -> 2 * lane);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(FLOATS, lane -> 2 * lane + 1);
+    private static final IntVector EVEN_OFFSETS = IntVector.zero(INTS).addIndex(2);
+
+    /** Pools {@code in} (rows of {@code inWidth}) into {@code out} and {@code positions}, both {@code [outHeight, outWidth]}. */
+    static void pool(float[] in, int inWidth, int outHeight, int outWidth, float[] out, long[] positions) {
+        // Narrow rows would leave most lanes idle; the masked tail costs more than it saves.
+        boolean vectors = outWidth >= LANES / 2 && INTS.length() == LANES;
+        for (int oh = 0; oh < outHeight; oh++) {
+            int rowStart = 2 * oh * inWidth;
+            int o = oh * outWidth;
+            int ow = 0;
+            if (vectors) {
+                for (; ow < outWidth && rowStart + 2 * ow + inWidth + 2 * LANES <= in.length; ow += LANES) {
+                    windows(in, inWidth, rowStart + 2 * ow, Math.min(LANES, outWidth - ow), out, positions, o + ow);
+                }
+                ow = Math.min(ow, outWidth);
+            }
+            for (; ow < outWidth; ow++) {
+                int i = rowStart + 2 * ow;
+                float best = in[i];
+                int at = i;
+                float value = in[i + 1];
+                if (value > best || value != value) { best = value; at = i + 1; }
+                value = in[i + inWidth];
+                if (value > best || value != value) { best = value; at = i + inWidth; }
+                value = in[i + inWidth + 1];
+                if (value > best || value != value) { best = value; at = i + inWidth + 1; }
+                out[o + ow] = best;
+                positions[o + ow] = at;
+            }
+        }
+    }
+
+    /** {@code count} (at most a vector's) windows whose top-left cells start at {@code first}, two apart. */
+    private static void windows(float[] in, int inWidth, int first, int count, float[] out, long[] positions, int o) {
+        FloatVector top0 = FloatVector.fromArray(FLOATS, in, first);
+        FloatVector top1 = FloatVector.fromArray(FLOATS, in, first + LANES);
+        FloatVector bottom0 = FloatVector.fromArray(FLOATS, in, first + inWidth);
+        FloatVector bottom1 = FloatVector.fromArray(FLOATS, in, first + inWidth + LANES);
+        FloatVector best = top0.rearrange(EVEN, top1);
+        IntVector at = EVEN_OFFSETS.add(first);
+        FloatVector value = top0.rearrange(ODD, top1);
+        VectorMask<Float> take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+        best = best.blend(value, take);
+        at = at.blend(EVEN_OFFSETS.add(first + 1), take.cast(INTS));
+        value = bottom0.rearrange(EVEN, bottom1);
+        take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+        best = best.blend(value, take);
+        at = at.blend(EVEN_OFFSETS.add(first + inWidth), take.cast(INTS));
+        value = bottom0.rearrange(ODD, bottom1);
+        take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+        best = best.blend(value, take);
+        at = at.blend(EVEN_OFFSETS.add(first + inWidth + 1), take.cast(INTS));
+        int longLanes = LONGS.length();
+        if (count == LANES) {
+            best.intoArray(out, o);
+            for (int part = 0; part * longLanes < LANES; part++) {
+                ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part)).intoArray(positions, o + part * longLanes);
+            }
+        } else {
+            best.intoArray(out, o, FLOATS.indexInRange(0, count));
+            for (int part = 0; part * longLanes < count; part++) {
+                ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part))
+                        .intoArray(positions, o + part * longLanes, LONGS.indexInRange(part * longLanes, count));
+            }
+        }
+    }
+}
