@@ -1,27 +1,61 @@
 package dev.ember.bench;
 
-import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
- * Warm-up then repeated timing of one workload: each repeat times a batch of calls and
- * reports nanoseconds per call; the median, min and max over repeats are kept.
+ * Warm-up until steady, then repeated timing of one call; {@code bench/pytorch/measure.py} is
+ * the same procedure in Python.
+ * <ol>
+ * <li>Warm-up: calls for at least {@link Settings#warmUpNanos()}, then in windows of about
+ *     {@link Settings#repeatNanos()} (at least one call each) until three windows in a row fail
+ *     to beat the fastest window so far by 10 %, or {@link Settings#maxWarmUpNanos()} has passed.
+ *     A JIT compiles Ember's kernels only after many calls of interpreted code, which for slow
+ *     ops takes more than a fixed second; PyTorch is steady at once and leaves after 3 windows.</li>
+ * <li>Each repeat times as many calls as fill {@link Settings#repeatNanos()} at the last window's
+ *     speed; the result is nanoseconds per call for each repeat.</li>
+ * </ol>
+ *
+ * <pre>{@code
+ * double[] nanos = Measurement.perCallNanos(settings, () -> a.add(b));
+ * }</pre>
  */
-record Measurement(String workload, double medianNanos, double minNanos, double maxNanos) {
+final class Measurement {
+    private Measurement() {}
 
-    static Measurement of(String workload, int callsPerRepeat, int repeats, Runnable call) {
-        long warmUpEnd = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < warmUpEnd) call.run();
-        double[] perCall = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < callsPerRepeat; i++) call.run();
-            perCall[r] = (System.nanoTime() - start) / (double) callsPerRepeat;
+    private static final int STEADY_WINDOWS = 3;
+    private static final double IMPROVEMENT = 0.9;
+
+    // Results go here so that the JIT cannot drop a call whose value is unused.
+    private static volatile Object sink;
+
+    static double[] perCallNanos(Settings settings, Supplier<?> call) {
+        long start = System.nanoTime();
+        long calls = 0;
+        do {
+            sink = call.get();
+            calls++;
+        } while (System.nanoTime() - start < settings.warmUpNanos());
+        double estimate = (System.nanoTime() - start) / (double) calls;
+        double fastest = Double.MAX_VALUE;
+        int windowsWithoutGain = 0;
+        while (windowsWithoutGain < STEADY_WINDOWS && System.nanoTime() - start < settings.maxWarmUpNanos()) {
+            estimate = timePerCall(call, callsFilling(settings.repeatNanos(), estimate));
+            if (estimate < IMPROVEMENT * fastest) windowsWithoutGain = 0;
+            else windowsWithoutGain++;
+            fastest = Math.min(fastest, estimate);
         }
-        Arrays.sort(perCall);
-        return new Measurement(workload, perCall[repeats / 2], perCall[0], perCall[repeats - 1]);
+        long perRepeat = callsFilling(settings.repeatNanos(), estimate);
+        double[] perCall = new double[settings.repeats()];
+        for (int r = 0; r < perCall.length; r++) perCall[r] = timePerCall(call, perRepeat);
+        sink = null;
+        return perCall;
     }
 
-    String line() {
-        return String.format(java.util.Locale.ROOT, "%s\t%.1f\t%.1f\t%.1f", workload, medianNanos, minNanos, maxNanos);
+    private static long callsFilling(long nanos, double perCall) { return Math.max(1, Math.round(nanos / perCall)); }
+
+    private static double timePerCall(Supplier<?> call, long calls) {
+        long start = System.nanoTime();
+        for (long i = 0; i < calls; i++) sink = call.get();
+        return (System.nanoTime() - start) / (double) calls;
     }
 }
