@@ -52,7 +52,7 @@ final class Dnnl {
                 failure = "disabled by -Dember.onednn=false";
             } else {
                 try {
-                    passiveOpenMpThreads();
+                    boundedOpenMpSpin();
                     Loader.load(org.bytedeco.dnnl.global.dnnl.class);
                     engine = new dnnl_engine();
                     check(dnnl_engine_create(engine, dnnl_cpu, 0), "creating the CPU engine");
@@ -71,17 +71,21 @@ final class Dnnl {
     }
 
     /**
-     * oneDNN runs on OpenMP threads, which by default spin for a while after each parallel
-     * region; on a machine where Ember's own pool needs the same cores next, that spinning
-     * steals them. libgomp reads OMP_WAIT_POLICY once, when it loads, so it is set (unless the
-     * user set it) in this process's environment before oneDNN's libraries are loaded.
+     * oneDNN runs on OpenMP threads, which spin after each parallel region before they sleep.
+     * Spinning too long steals the cores Ember's own workers need for the next op; not spinning
+     * at all makes every primitive wait for sleeping threads to wake, which on a virtual machine
+     * costs more than the primitive. libgomp reads its settings once, when it loads, so a bounded
+     * spin is put into this process's environment (unless the user set OpenMP's) before oneDNN
+     * is loaded.
      */
-    private static void passiveOpenMpThreads() throws Throwable {
+    private static void boundedOpenMpSpin() throws Throwable {
+        if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) return;
         Linker linker = Linker.nativeLinker();
         MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) setenv.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
+            int ignored = (int) setenv.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT"),
+                    arena.allocateFrom(System.getProperty("ember.onednn.spinCount", "20000")), 0);
         }
     }
 

@@ -27,6 +27,7 @@ final class MaxPoolPairs {
     private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
     private static final int LANES = FLOATS.length();
+    private static final int LONG_LANES = LONGS.length();
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(FLOATS, lane -> 2 * lane);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(FLOATS, lane -> 2 * lane + 1);
     private static final IntVector EVEN_OFFSETS = IntVector.zero(INTS).addIndex(2);
@@ -40,8 +41,42 @@ final class MaxPoolPairs {
             int o = oh * outWidth;
             int ow = 0;
             if (vectors) {
+                // One method on purpose: the vectors stay in registers only when all of this is
+                // compiled as one unit, so the window loop is written out here rather than called.
                 for (; ow < outWidth && rowStart + 2 * ow + inWidth + 2 * LANES <= in.length; ow += LANES) {
-                    windows(in, inWidth, rowStart + 2 * ow, Math.min(LANES, outWidth - ow), out, positions, o + ow);
+                    int first = rowStart + 2 * ow;
+                    int count = Math.min(LANES, outWidth - ow);
+                    FloatVector top0 = FloatVector.fromArray(FLOATS, in, first);
+                    FloatVector top1 = FloatVector.fromArray(FLOATS, in, first + LANES);
+                    FloatVector bottom0 = FloatVector.fromArray(FLOATS, in, first + inWidth);
+                    FloatVector bottom1 = FloatVector.fromArray(FLOATS, in, first + inWidth + LANES);
+                    FloatVector best = top0.rearrange(EVEN, top1);
+                    IntVector at = EVEN_OFFSETS.add(first);
+                    FloatVector value = top0.rearrange(ODD, top1);
+                    VectorMask<Float> take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+                    best = best.blend(value, take);
+                    at = at.blend(EVEN_OFFSETS.add(first + 1), take.cast(INTS));
+                    value = bottom0.rearrange(EVEN, bottom1);
+                    take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+                    best = best.blend(value, take);
+                    at = at.blend(EVEN_OFFSETS.add(first + inWidth), take.cast(INTS));
+                    value = bottom0.rearrange(ODD, bottom1);
+                    take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
+                    best = best.blend(value, take);
+                    at = at.blend(EVEN_OFFSETS.add(first + inWidth + 1), take.cast(INTS));
+                    int o0 = o + ow;
+                    if (count == LANES) {
+                        best.intoArray(out, o0);
+                        for (int part = 0; part * LONG_LANES < LANES; part++) {
+                            ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part)).intoArray(positions, o0 + part * LONG_LANES);
+                        }
+                    } else {
+                        best.intoArray(out, o0, FLOATS.indexInRange(0, count));
+                        for (int part = 0; part * LONG_LANES < count; part++) {
+                            ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part))
+                                    .intoArray(positions, o0 + part * LONG_LANES, LONGS.indexInRange(part * LONG_LANES, count));
+                        }
+                    }
                 }
                 ow = Math.min(ow, outWidth);
             }
@@ -57,41 +92,6 @@ final class MaxPoolPairs {
                 if (value > best || value != value) { best = value; at = i + inWidth + 1; }
                 out[o + ow] = best;
                 positions[o + ow] = at;
-            }
-        }
-    }
-
-    /** {@code count} (at most a vector's) windows whose top-left cells start at {@code first}, two apart. */
-    private static void windows(float[] in, int inWidth, int first, int count, float[] out, long[] positions, int o) {
-        FloatVector top0 = FloatVector.fromArray(FLOATS, in, first);
-        FloatVector top1 = FloatVector.fromArray(FLOATS, in, first + LANES);
-        FloatVector bottom0 = FloatVector.fromArray(FLOATS, in, first + inWidth);
-        FloatVector bottom1 = FloatVector.fromArray(FLOATS, in, first + inWidth + LANES);
-        FloatVector best = top0.rearrange(EVEN, top1);
-        IntVector at = EVEN_OFFSETS.add(first);
-        FloatVector value = top0.rearrange(ODD, top1);
-        VectorMask<Float> take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
-        best = best.blend(value, take);
-        at = at.blend(EVEN_OFFSETS.add(first + 1), take.cast(INTS));
-        value = bottom0.rearrange(EVEN, bottom1);
-        take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
-        best = best.blend(value, take);
-        at = at.blend(EVEN_OFFSETS.add(first + inWidth), take.cast(INTS));
-        value = bottom0.rearrange(ODD, bottom1);
-        take = value.compare(VectorOperators.GT, best).or(value.test(VectorOperators.IS_NAN));
-        best = best.blend(value, take);
-        at = at.blend(EVEN_OFFSETS.add(first + inWidth + 1), take.cast(INTS));
-        int longLanes = LONGS.length();
-        if (count == LANES) {
-            best.intoArray(out, o);
-            for (int part = 0; part * longLanes < LANES; part++) {
-                ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part)).intoArray(positions, o + part * longLanes);
-            }
-        } else {
-            best.intoArray(out, o, FLOATS.indexInRange(0, count));
-            for (int part = 0; part * longLanes < count; part++) {
-                ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part))
-                        .intoArray(positions, o + part * longLanes, LONGS.indexInRange(part * longLanes, count));
             }
         }
     }

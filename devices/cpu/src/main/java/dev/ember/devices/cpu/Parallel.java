@@ -1,15 +1,19 @@
 package dev.ember.devices.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits a range of work over Ember's own ForkJoin pool (one worker per core, property
- * {@code ember.cpu.threads}) when it is large enough to pay for the dispatch, and runs it on
- * the calling thread otherwise, so tiny ops stay cheap. Not the common pool: its parallelism
- * is one less than the core count, which on a 2-core machine means no parallelism at all.
+ * Splits a range of work into chunks shared by the calling thread and Ember's worker threads
+ * (one fewer than the cores, property {@code ember.cpu.threads} for the total), when it is large
+ * enough to pay for the split, and runs it on the calling thread otherwise, so tiny ops stay cheap.
+ *
+ * <p>Why not a ForkJoinPool: waking a parked thread costs tens of microseconds on a virtual
+ * machine, more than a whole medium-sized elementwise op. Here the caller works through the
+ * chunks itself, so it never waits for a worker to wake, only for chunks already started; and
+ * workers spin for a short while after their last chunk before parking, so back-to-back ops
+ * (the normal case in a training step) find them awake, as OpenMP's threads are in PyTorch.
  *
  * <pre>{@code
  * Parallel.forRange(numel, 1, (start, end) -> kernel(start, end));
@@ -23,14 +27,21 @@ final class Parallel {
     private static final int THREADS = Math.max(1, Integer.getInteger("ember.cpu.threads",
             Runtime.getRuntime().availableProcessors()));
 
-    private static final ForkJoinPool POOL = new ForkJoinPool(THREADS, pool -> {
-        ForkJoinWorkerThread worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        worker.setDaemon(true);
-        worker.setName("ember-cpu-" + worker.getPoolIndex());
-        return worker;
-    }, null, false);
+    /** How long an idle worker keeps looking for work before it parks. */
+    private static final long SPIN_NANOS = Long.getLong("ember.cpu.spinMicros", 100) * 1000;
 
-    /** Worker threads of the pool, for sizing per-thread work. */
+    private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
+
+    private static final Worker[] WORKERS = new Worker[THREADS - 1];
+
+    static {
+        for (int i = 0; i < WORKERS.length; i++) {
+            WORKERS[i] = new Worker(i);
+            WORKERS[i].start();
+        }
+    }
+
+    /** Threads that run chunks at once: the caller and the workers. */
     static int threads() { return THREADS; }
 
     @FunctionalInterface
@@ -42,48 +53,113 @@ final class Parallel {
 
     /**
      * Runs {@code body} over [0, count) in chunks; {@code costPerItem} is the work of one
-     * item in element-operations, used to decide whether to split at all.
+     * item in element-operations, used to decide whether to split at all. A call from inside
+     * a chunk runs serially on that thread.
      */
     static void forRange(long count, long costPerItem, Range body) {
         if (count <= 0) return;
         long work = count * Math.max(1, costPerItem);
-        if (THREADS <= 1 || work < 2 * GRAIN_SIZE || count < 2) {
+        if (THREADS <= 1 || work < 2 * GRAIN_SIZE || count < 2 || Thread.currentThread() instanceof Worker) {
             body.run(0, count);
             return;
         }
-        long chunks = Math.min(Math.min(count, work / GRAIN_SIZE), THREADS * 4L);
+        int chunks = (int) Math.min(Math.min(count, work / GRAIN_SIZE), THREADS * 4L);
         if (chunks < 2) {
             body.run(0, count);
             return;
         }
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[(int) chunks];
-        for (int c = 0; c < chunks; c++) {
-            long start = count * c / chunks;
-            long end = count * (c + 1) / chunks;
-            tasks[c] = new Chunk(body, start, end);
+        Job job = new Job(body, count, chunks, Thread.currentThread());
+        QUEUE.add(job);
+        for (Worker worker : WORKERS) worker.wake();
+        job.runChunks();
+        job.awaitChunks();
+        QUEUE.remove(job);
+        if (job.failure != null) throw rethrown(job.failure);
+    }
+
+    private static RuntimeException rethrown(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) return runtime;
+        if (failure instanceof Error error) throw error;
+        return new IllegalStateException(failure);
+    }
+
+    /** One forRange call: chunks handed out by a counter, finished ones counted. */
+    private static final class Job {
+        private final Range body;
+        private final long count;
+        private final int chunks;
+        private final Thread owner;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private volatile Throwable failure;
+
+        Job(Range body, long count, int chunks, Thread owner) {
+            this.body = body;
+            this.count = count;
+            this.chunks = chunks;
+            this.owner = owner;
         }
-        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
-            ForkJoinTask.invokeAll(tasks);
-        } else {
-            POOL.invoke(new RecursiveAction() {
-                @Override
-                protected void compute() { invokeAll(tasks); }
-            });
+
+        boolean exhausted() { return next.get() >= chunks; }
+
+        void runChunks() {
+            for (int chunk; (chunk = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure == null) body.run(count * chunk / chunks, count * (chunk + 1) / chunks);
+                } catch (Throwable error) {
+                    if (failure == null) failure = error;
+                } finally {
+                    if (finished.incrementAndGet() == chunks) LockSupport.unpark(owner);
+                }
+            }
+        }
+
+        /** Waits for chunks that workers started; a short spin first, as they are usually nearly done. */
+        void awaitChunks() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (finished.get() < chunks) {
+                if (System.nanoTime() < spinUntil) Thread.onSpinWait();
+                else LockSupport.parkNanos(this, 50_000);
+            }
         }
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private final Range body;
-        private final long start;
-        private final long end;
+    private static final class Worker extends Thread {
+        private volatile boolean parked;
 
-        Chunk(Range body, long start, long end) {
-            this.body = body;
-            this.start = start;
-            this.end = end;
+        Worker(int index) {
+            super("ember-cpu-" + index);
+            setDaemon(true);
+        }
+
+        void wake() {
+            if (parked) LockSupport.unpark(this);
         }
 
         @Override
-        protected void compute() { body.run(start, end); }
+        public void run() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                Job job = QUEUE.peek();
+                if (job != null) {
+                    if (job.exhausted()) {
+                        QUEUE.remove(job);
+                    } else {
+                        job.runChunks();
+                    }
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                // a job queued between the check above and "parked = true" is seen here
+                if (QUEUE.isEmpty()) LockSupport.park(this);
+                parked = false;
+                idleSince = System.nanoTime();
+            }
+        }
     }
 }
