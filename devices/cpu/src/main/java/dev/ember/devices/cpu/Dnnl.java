@@ -85,7 +85,7 @@ final class Dnnl {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
             int ignored = (int) setenv.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT"),
-                    arena.allocateFrom(System.getProperty("ember.onednn.spinCount", "20000")), 0);
+                    arena.allocateFrom(System.getProperty("ember.onednn.spinCount", "2000")), 0);
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a ForkJoinPool: waking a parked thread costs tens of microseconds on a virtual
  * machine, more than a whole medium-sized elementwise op. Here the caller works through the
  * chunks itself, so it never waits for a worker to wake, only for chunks already started; and
- * workers spin for a short while after their last chunk before parking, so back-to-back ops
- * (the normal case in a training step) find them awake, as OpenMP's threads are in PyTorch.
+ * workers may spin for a short while after their last chunk before parking, so back-to-back ops
+ * can find them awake (off by default, see {@link #WORKER_SPIN_NANOS}).
  *
  * <pre>{@code
  * Parallel.forRange(numel, 1, (start, end) -> kernel(start, end));
@@ -27,8 +27,16 @@ final class Parallel {
     private static final int THREADS = Math.max(1, Integer.getInteger("ember.cpu.threads",
             Runtime.getRuntime().availableProcessors()));
 
-    /** How long an idle worker keeps looking for work before it parks. */
-    private static final long SPIN_NANOS = Long.getLong("ember.cpu.spinMicros", 100) * 1000;
+    /**
+     * How long an idle worker keeps looking for work before it parks. Zero by default: measured
+     * on the CNN sample, any spinning workers slowed training (they compete for the two cores with
+     * oneDNN's OpenMP threads and the caller), while the caller-runs-chunks design already hides
+     * most of the wake-up cost.
+     */
+    private static final long WORKER_SPIN_NANOS = Long.getLong("ember.cpu.spinMicros", 0) * 1000;
+
+    /** How long a caller spins for chunks a worker is finishing before it parks. */
+    private static final long CALLER_SPIN_NANOS = 20_000;
 
     private static final ConcurrentLinkedQueue<Job> QUEUE = new ConcurrentLinkedQueue<>();
 
@@ -116,7 +124,7 @@ final class Parallel {
 
         /** Waits for chunks that workers started; a short spin first, as they are usually nearly done. */
         void awaitChunks() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long spinUntil = System.nanoTime() + CALLER_SPIN_NANOS;
             while (finished.get() < chunks) {
                 if (System.nanoTime() < spinUntil) Thread.onSpinWait();
                 else LockSupport.parkNanos(this, 50_000);
@@ -150,7 +158,7 @@ final class Parallel {
                     idleSince = System.nanoTime();
                     continue;
                 }
-                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                if (System.nanoTime() - idleSince < WORKER_SPIN_NANOS) {
                     Thread.onSpinWait();
                     continue;
                 }
