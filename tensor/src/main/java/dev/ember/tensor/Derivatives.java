@@ -135,7 +135,7 @@ final class Derivatives {
                 yield one(g.roll(shifts, n.dims));
             }
 
-            case MATMUL -> two(g.matmul(n.saved(1).mT()), n.saved(0).mT().matmul(g));
+            case MATMUL -> matmulBackward(n, g);
 
             case INDEX_SELECT -> one(Tensor.zeros(g.dtype(), n.inputShapes[0]).to(g.device())
                     .indexAdd(n.dims[0], n.saved(0), g));
@@ -159,6 +159,27 @@ final class Derivatives {
     private static Tensor[] one(Tensor gradient) { return new Tensor[] {gradient}; }
 
     private static Tensor[] two(Tensor first, Tensor second) { return new Tensor[] {first, second}; }
+
+    /**
+     * {@code g right^T} and {@code left^T g}, each only when that input needs it. A right operand
+     * that is a transposed matrix (a Linear layer's {@code weight.t()}) gets its gradient in the
+     * same layout, {@code (g^T left)^T}: the transpose's own backward then hands the weight a
+     * contiguous gradient, which accumulates without a strided copy (PyTorch does the same).
+     */
+    private static Tensor[] matmulBackward(OpNode n, Tensor g) {
+        Tensor left = n.saved(0);
+        Tensor right = n.saved(1);
+        boolean leftNeeded = n.nextEdges().get(0) != null;
+        boolean rightNeeded = n.nextEdges().get(1) != null;
+        Tensor leftGrad = leftNeeded ? g.matmul(right.mT()) : null;
+        Tensor rightGrad = null;
+        if (rightNeeded) {
+            boolean columnMajor = right.dim() == 2 && left.dim() == 2 && g.dim() == 2 && right.size(0) > 1
+                    && right.stride()[0] == 1 && right.stride()[1] == right.size(0);
+            rightGrad = columnMajor ? g.mT().matmul(left).mT() : left.mT().matmul(g);
+        }
+        return two(leftGrad, rightGrad);
+    }
 
     private static Tensor[] powBackward(OpNode n, Tensor g) {
         Tensor base = n.saved(0);
