@@ -243,23 +243,18 @@ final class BinaryKernels {
         int step = FS.length();
         boolean friendly = vectorFriendly(a, as, b, bs, o);
         long bound = friendly ? n - n % step : 0;
-        long i = 0;
-        switch (op) {
-            case ADD -> { for (; i < bound; i += step) fv(a, ao, as, i).add(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case SUB -> { for (; i < bound; i += step) fv(a, ao, as, i).sub(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case MUL -> { for (; i < bound; i += step) fv(a, ao, as, i).mul(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case DIV -> { for (; i < bound; i += step) fv(a, ao, as, i).div(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case MAXIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).max(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case MINIMUM -> { for (; i < bound; i += step) fv(a, ao, as, i).min(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case THRESHOLD_BACKWARD -> {
-                // "input <= 0" is false for NaN, so NaN passes the gradient, as in PyTorch
-                for (; i < bound; i += step) {
-                    fv(a, ao, as, i).blend(0f, fv(b, bo, bs, i).compare(VectorOperators.LE, 0f))
-                            .intoMemorySegment(o, (oo + i) * 4, ORDER);
-                }
-            }
+        // one small method per op, so that a first use of an op does not make C2 recompile the
+        // others' loops (see UnaryKernels.floatRow)
+        long i = switch (op) {
+            case ADD -> floatAdd(a, ao, as, b, bo, bs, o, oo, bound);
+            case SUB -> floatSub(a, ao, as, b, bo, bs, o, oo, bound);
+            case MUL -> floatMul(a, ao, as, b, bo, bs, o, oo, bound);
+            case DIV -> floatDiv(a, ao, as, b, bo, bs, o, oo, bound);
+            case MAXIMUM -> floatMaximum(a, ao, as, b, bo, bs, o, oo, bound);
+            case MINIMUM -> floatMinimum(a, ao, as, b, bo, bs, o, oo, bound);
+            case THRESHOLD_BACKWARD -> floatThresholdBackward(a, ao, as, b, bo, bs, o, oo, bound);
             default -> throw new IllegalStateException(op + " is not vectorised");
-        }
+        };
         if (friendly && i < n) {
             // one masked step for the tail: rows are often short (a conv's output width), and
             // a 16-lane tail done element by element would cost as much as the vector part
@@ -294,6 +289,58 @@ final class BinaryKernels {
             };
             o.setAtIndex(Elements.F32, oo + i, r);
         }
+    }
+
+    private static long floatAdd(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).add(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSub(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).sub(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatMul(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).mul(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatDiv(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).div(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatMaximum(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).max(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatMinimum(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
+                                  long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fv(a, ao, as, i).min(fv(b, bo, bs, i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatThresholdBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                               MemorySegment o, long oo, long bound) {
+        long i = 0;
+        // "input <= 0" is false for NaN, so NaN passes the gradient, as in PyTorch
+        for (; i < bound; i += FS.length()) {
+            fv(a, ao, as, i).blend(0f, fv(b, bo, bs, i).compare(VectorOperators.LE, 0f)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
     }
 
     private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,

@@ -52,7 +52,7 @@ final class Dnnl {
                 failure = "disabled by -Dember.onednn=false";
             } else {
                 try {
-                    boundedOpenMpSpin();
+                    passiveOpenMpThreads();
                     Loader.load(org.bytedeco.dnnl.global.dnnl.class);
                     engine = new dnnl_engine();
                     check(dnnl_engine_create(engine, dnnl_cpu, 0), "creating the CPU engine");
@@ -71,21 +71,21 @@ final class Dnnl {
     }
 
     /**
-     * oneDNN runs on OpenMP threads, which spin after each parallel region before they sleep.
-     * Spinning too long steals the cores Ember's own workers need for the next op; not spinning
-     * at all makes every primitive wait for sleeping threads to wake, which on a virtual machine
-     * costs more than the primitive. libgomp reads its settings once, when it loads, so a bounded
-     * spin is put into this process's environment (unless the user set OpenMP's) before oneDNN
+     * oneDNN runs on OpenMP threads, which by default spin after each parallel region before
+     * they sleep. On two cores a spinning OpenMP thread competes with the caller and Ember's own
+     * workers for the next op; measured on the CNN sample, any spin (even GOMP_SPINCOUNT=2000)
+     * sometimes left training in a mode 2-3x slower for the rest of the run, while passive
+     * threads were stable. libgomp reads OMP_WAIT_POLICY once, when it loads, so PASSIVE is put
+     * into this process's environment (unless the user set OpenMP's variables) before oneDNN
      * is loaded.
      */
-    private static void boundedOpenMpSpin() throws Throwable {
+    private static void passiveOpenMpThreads() throws Throwable {
         if (System.getenv("OMP_WAIT_POLICY") != null || System.getenv("GOMP_SPINCOUNT") != null) return;
         Linker linker = Linker.nativeLinker();
         MethodHandle setenv = linker.downcallHandle(linker.defaultLookup().find("setenv").orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) setenv.invokeExact(arena.allocateFrom("GOMP_SPINCOUNT"),
-                    arena.allocateFrom(System.getProperty("ember.onednn.spinCount", "2000")), 0);
+            int ignored = (int) setenv.invokeExact(arena.allocateFrom("OMP_WAIT_POLICY"), arena.allocateFrom("PASSIVE"), 0);
         }
     }
 

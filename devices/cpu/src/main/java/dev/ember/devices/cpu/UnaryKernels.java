@@ -196,31 +196,96 @@ final class UnaryKernels {
     }
 
     /** The Vector API loop for one unit-stride float32 run; false when the op has none. */
+    /**
+     * One small method per op on purpose: when all the loops shared one method, a training run
+     * that first used an op late (an evaluation pass) made C2 throw the whole method away and
+     * recompile it again and again, and in between the vector code ran unintrinsified, boxing
+     * every vector (a 2-3x slower training loop and hundreds of MB/s of garbage).
+     */
     private static boolean floatRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
-        int step = FS.length();
-        long bound = Elements.vectorFriendly(a, o) ? n - n % step : 0;
-        long i = 0;
-        switch (op) {
-            case NEG -> { for (; i < bound; i += step) fload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case ABS -> { for (; i < bound; i += step) fload(a, ao + i).abs().intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case SQRT -> { for (; i < bound; i += step) fload(a, ao + i).sqrt().intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case SQUARE -> { for (; i < bound; i += step) { FloatVector v = fload(a, ao + i); v.mul(v).intoMemorySegment(o, (oo + i) * 4, ORDER); } }
-            case RELU -> { for (; i < bound; i += step) fload(a, ao + i).max(0f).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case EXP -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case LOG -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case TANH -> { for (; i < bound; i += step) fload(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) * 4, ORDER); }
-            case SIGMOID -> {
-                // 1/(1+exp(-x)) cannot produce NaN in IEEE: exp overflows to inf and 1/inf is 0
-                FloatVector one = FloatVector.broadcast(FS, 1f);
-                for (; i < bound; i += step) {
-                    FloatVector e = fload(a, ao + i).neg().lanewise(VectorOperators.EXP);
-                    one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 4, ORDER);
-                }
-            }
-            default -> { return false; }
-        }
-        for (; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) scalar(op, a.getAtIndex(Elements.F32, ao + i)));
+        long bound = Elements.vectorFriendly(a, o) ? n - n % FS.length() : 0;
+        long i = switch (op) {
+            case NEG -> floatNeg(a, ao, o, oo, bound);
+            case ABS -> floatAbs(a, ao, o, oo, bound);
+            case SQRT -> floatSqrt(a, ao, o, oo, bound);
+            case SQUARE -> floatSquare(a, ao, o, oo, bound);
+            case RELU -> floatRelu(a, ao, o, oo, bound);
+            case EXP -> floatExp(a, ao, o, oo, bound);
+            case LOG -> floatLog(a, ao, o, oo, bound);
+            case TANH -> floatTanh(a, ao, o, oo, bound);
+            case SIGMOID -> floatSigmoid(a, ao, o, oo, bound);
+            default -> -1;
+        };
+        if (i < 0) return false;
+        if (i < n) floatTail(op, a, ao, o, oo, i, n);
         return true;
+    }
+
+    /** Elements {@code [from, n)} one at a time; its own method so that its traps do not recompile the dispatch. */
+    private static void floatTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
+        for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) scalar(op, a.getAtIndex(Elements.F32, ao + i)));
+    }
+
+    private static long floatNeg(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).neg().intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatAbs(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).abs().intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSqrt(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).sqrt().intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSquare(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            FloatVector v = fload(a, ao + i);
+            v.mul(v).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
+    private static long floatRelu(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).max(0f).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatExp(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).lanewise(VectorOperators.EXP).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatLog(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).lanewise(VectorOperators.LOG).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatTanh(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) fload(a, ao + i).lanewise(VectorOperators.TANH).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSigmoid(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        // 1/(1+exp(-x)) cannot produce NaN in IEEE: exp overflows to inf and 1/inf is 0
+        FloatVector one = FloatVector.broadcast(FS, 1f);
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            FloatVector e = fload(a, ao + i).neg().lanewise(VectorOperators.EXP);
+            one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
     }
 
     private static boolean doubleRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
