@@ -36,7 +36,7 @@ final class UnaryKernels {
         DType t = input.dtype();
         DType ot = output.dtype();
         if (numel <= Parallel.GRAIN_SIZE && input.layout().isContiguous() && output.layout().isContiguous()) {
-            row(op, t, a, input.layout().offset(), 1, ot, o, output.layout().offset(), 1, numel, null);
+            row(op, t, a, input.layout().offset(), 1, ot, o, output.layout().offset(), 1, numel, null, numel);
             return;
         }
         StridedIterator it = new StridedIterator(output.shape(), input.layout(), output.layout());
@@ -44,10 +44,12 @@ final class UnaryKernels {
         long os = it.innerStride(1);
         Parallel.forRange(numel, cost(op), (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
-            Scratch scratch = new Scratch(end - start);
+            // made only when a row needs it: vectorised rows do not, and a chunk's scratch
+            // arrays were most of a training step's Java garbage
+            Scratch scratch = null;
             for (long remaining = end - start; remaining > 0; ) {
                 long n = c.run(remaining);
-                row(op, t, a, c.offset(0), as, ot, o, c.offset(1), os, n, scratch);
+                scratch = row(op, t, a, c.offset(0), as, ot, o, c.offset(1), os, n, scratch, end - start);
                 c.advance(n);
                 remaining -= n;
             }
@@ -62,13 +64,14 @@ final class UnaryKernels {
         };
     }
 
-    private static void row(UnaryOp op, DType t, MemorySegment a, long ao, long as, DType ot, MemorySegment o,
-                            long oo, long os, long n, Scratch scratch) {
+    /** One run of {@code n} elements; returns the scratch it used (made here, sized for {@code extent}, when null and needed). */
+    private static Scratch row(UnaryOp op, DType t, MemorySegment a, long ao, long as, DType ot, MemorySegment o,
+                               long oo, long os, long n, Scratch scratch, long extent) {
         if (as == 1 && os == 1 && t == ot) {
-            if (t == DType.FLOAT32 && floatRow(op, a, ao, o, oo, n)) return;
-            if (t == DType.FLOAT64 && doubleRow(op, a, ao, o, oo, n)) return;
+            if (t == DType.FLOAT32 && floatRow(op, a, ao, o, oo, n)) return scratch;
+            if (t == DType.FLOAT64 && doubleRow(op, a, ao, o, oo, n)) return scratch;
         }
-        if (scratch == null) scratch = new Scratch(n);
+        if (scratch == null) scratch = new Scratch(extent);
         int block = scratch.block();
         boolean exact = !Elements.floating(t) && integerOp(op);
         for (long done = 0; done < n; ) {
@@ -90,6 +93,7 @@ final class UnaryKernels {
             }
             done += m;
         }
+        return scratch;
     }
 
     /** Ops with an exact integer meaning; the rest compute integers through double. */
