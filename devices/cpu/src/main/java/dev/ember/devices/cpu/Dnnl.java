@@ -144,17 +144,37 @@ final class Dnnl {
         check(dnnl_memory_set_data_handle(memory, new Address(address)), "binding memory");
     }
 
-    /** Runs {@code primitive} with (argument kind, memory) pairs and waits for it. Callers hold the lock. */
-    static void execute(dnnl_primitive primitive, Object... kindsAndMemories) {
-        int count = kindsAndMemories.length / 2;
-        dnnl_exec_arg_t arguments = new dnnl_exec_arg_t(count);
-        for (int i = 0; i < count; i++) {
-            arguments.position(i).arg((Integer) kindsAndMemories[2 * i]).memory((dnnl_memory) kindsAndMemories[2 * i + 1]);
+    /**
+     * A primitive with its arguments, built once per plan: the memory objects stay the same
+     * from call to call (only their data pointers are rebound), so no argument list is made
+     * per execution.
+     */
+    static final class Execution {
+        private final dnnl_primitive primitive;
+        private final dnnl_exec_arg_t arguments;
+        private final int count;
+
+        /** {@code kindsAndMemories}: (argument kind, memory) pairs. */
+        Execution(dnnl_primitive primitive, Object... kindsAndMemories) {
+            this.primitive = primitive;
+            count = kindsAndMemories.length / 2;
+            arguments = new dnnl_exec_arg_t(count);
+            for (int i = 0; i < count; i++) {
+                arguments.position(i).arg((Integer) kindsAndMemories[2 * i]).memory((dnnl_memory) kindsAndMemories[2 * i + 1]);
+            }
+            arguments.position(0);
         }
-        arguments.position(0);
-        check(dnnl_primitive_execute(primitive, Runtime.STREAM, count, arguments), "executing a primitive");
-        check(dnnl_stream_wait(Runtime.STREAM), "waiting for the stream");
-        arguments.close();
+
+        /** Runs the primitive and waits for it. Callers hold the lock. */
+        void run() {
+            check(dnnl_primitive_execute(primitive, Runtime.STREAM, count, arguments), "executing a primitive");
+            check(dnnl_stream_wait(Runtime.STREAM), "waiting for the stream");
+        }
+
+        void close() {
+            dnnl_primitive_destroy(primitive);
+            arguments.close();
+        }
     }
 
     /**
@@ -168,8 +188,8 @@ final class Dnnl {
         final dnnl_memory chosen;
         private final long bytes;
         private final Arena arena;
-        private final dnnl_primitive toChosen;
-        private final dnnl_primitive toUser;
+        private final Execution toChosen;
+        private final Execution toUser;
         private MemorySegment heapCopy;
         private MemorySegment target;
 
@@ -192,12 +212,12 @@ final class Dnnl {
             dnnl_primitive_desc reorder = new dnnl_primitive_desc();
             if (input) {
                 check(dnnl_reorder_primitive_desc_create(reorder, plain, engine(), chosenDescriptor, engine(), null), "planning a reorder");
-                toChosen = primitive(reorder);
+                toChosen = new Execution(primitive(reorder), DNNL_ARG_FROM, user, DNNL_ARG_TO, chosen);
                 toUser = null;
             } else {
                 check(dnnl_reorder_primitive_desc_create(reorder, chosenDescriptor, engine(), plain, engine(), null), "planning a reorder");
                 toChosen = null;
-                toUser = primitive(reorder);
+                toUser = new Execution(primitive(reorder), DNNL_ARG_FROM, chosen, DNNL_ARG_TO, user);
             }
         }
 
@@ -210,7 +230,7 @@ final class Dnnl {
                 MemorySegment.copy(segment, byteOffset, copy, 0, bytes);
                 bind(user, copy.address());
             }
-            if (toChosen != null) execute(toChosen, DNNL_ARG_FROM, user, DNNL_ARG_TO, chosen);
+            if (toChosen != null) toChosen.run();
         }
 
         /** Binds the caller's plain output; call {@link #out()} after the primitive ran. */
@@ -225,11 +245,16 @@ final class Dnnl {
         }
 
         void out() {
-            if (toUser != null) execute(toUser, DNNL_ARG_FROM, chosen, DNNL_ARG_TO, user);
+            if (toUser != null) toUser.run();
             if (target != null) {
                 MemorySegment.copy(heapCopy, 0, target, 0, bytes);
                 target = null;
             }
+        }
+
+        void close() {
+            if (toChosen != null) toChosen.close();
+            if (toUser != null) toUser.close();
         }
 
         private MemorySegment heapCopy() {

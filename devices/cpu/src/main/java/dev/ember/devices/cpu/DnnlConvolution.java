@@ -2,13 +2,13 @@ package dev.ember.devices.cpu;
 
 import dev.ember.devices.Strided;
 import org.bytedeco.dnnl.dnnl_memory_desc;
-import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -69,17 +69,20 @@ final class DnnlConvolution {
         }
     }
 
-    /** One planned pass: the primitive and its operands staged in the layouts it chose. */
+    /**
+     * One planned pass: its operands staged in the layouts the primitive chose (inputs in the
+     * order the pass takes them) and the primitive with its arguments.
+     */
     private static final class Plan {
         final Arena arena = Arena.ofShared();
-        dnnl_primitive primitive;
-        Dnnl.Staged first;
-        Dnnl.Staged second;
+        Dnnl.Staged[] inputs;
         Dnnl.Staged result;
-        Dnnl.Staged bias;
+        Dnnl.Execution execution;
 
         void close() {
-            dnnl_primitive_destroy(primitive);
+            execution.close();
+            for (Dnnl.Staged input : inputs) input.close();
+            result.close();
             arena.close();
         }
     }
@@ -99,49 +102,32 @@ final class DnnlConvolution {
                         Strided output) {
         Geometry g = new Geometry(bias == null ? Pass.FORWARD_NO_BIAS : Pass.FORWARD, input.layout().shape(),
                 weight.layout().shape(), output.layout().shape(), stride, padding, dilation, groups);
-        synchronized (Dnnl.class) {
-            Plan plan = PLANS.computeIfAbsent(g, DnnlConvolution::planForward);
-            in(plan.first, input);
-            in(plan.second, weight);
-            bindOutput(plan.result, output);
-            if (bias != null) {
-                in(plan.bias, bias);
-                Dnnl.execute(plan.primitive, DNNL_ARG_SRC, plan.first.chosen, DNNL_ARG_WEIGHTS, plan.second.chosen,
-                        DNNL_ARG_BIAS, plan.bias.chosen, DNNL_ARG_DST, plan.result.chosen);
-            } else {
-                Dnnl.execute(plan.primitive, DNNL_ARG_SRC, plan.first.chosen, DNNL_ARG_WEIGHTS, plan.second.chosen,
-                        DNNL_ARG_DST, plan.result.chosen);
-            }
-            plan.result.out();
-        }
+        run(g, DnnlConvolution::planForward, output, bias == null ? new Strided[] {input, weight} : new Strided[] {input, weight, bias});
     }
 
     static void backwardInput(Strided gradOutput, Strided weight, int[] stride, int[] padding, int[] dilation, int groups,
                               Strided gradInput) {
         Geometry g = new Geometry(Pass.BACKWARD_INPUT, gradInput.layout().shape(), weight.layout().shape(),
                 gradOutput.layout().shape(), stride, padding, dilation, groups);
-        synchronized (Dnnl.class) {
-            Plan plan = PLANS.computeIfAbsent(g, DnnlConvolution::planBackwardInput);
-            in(plan.first, gradOutput);
-            in(plan.second, weight);
-            bindOutput(plan.result, gradInput);
-            Dnnl.execute(plan.primitive, DNNL_ARG_DIFF_DST, plan.first.chosen, DNNL_ARG_WEIGHTS, plan.second.chosen,
-                    DNNL_ARG_DIFF_SRC, plan.result.chosen);
-            plan.result.out();
-        }
+        run(g, DnnlConvolution::planBackwardInput, gradInput, gradOutput, weight);
     }
 
     static void backwardWeight(Strided input, Strided gradOutput, int[] stride, int[] padding, int[] dilation, int groups,
                                Strided gradWeight) {
         Geometry g = new Geometry(Pass.BACKWARD_WEIGHT, input.layout().shape(), gradWeight.layout().shape(),
                 gradOutput.layout().shape(), stride, padding, dilation, groups);
+        run(g, DnnlConvolution::planBackwardWeight, gradWeight, input, gradOutput);
+    }
+
+    /** Stages the inputs into the plan's layouts, runs the pass and copies the result out. */
+    private static void run(Geometry g, Function<Geometry, Plan> planner, Strided output, Strided... inputs) {
         synchronized (Dnnl.class) {
-            Plan plan = PLANS.computeIfAbsent(g, DnnlConvolution::planBackwardWeight);
-            in(plan.first, input);
-            in(plan.second, gradOutput);
-            bindOutput(plan.result, gradWeight);
-            Dnnl.execute(plan.primitive, DNNL_ARG_SRC, plan.first.chosen, DNNL_ARG_DIFF_DST, plan.second.chosen,
-                    DNNL_ARG_DIFF_WEIGHTS, plan.result.chosen);
+            Plan plan = PLANS.computeIfAbsent(g, planner);
+            for (int i = 0; i < inputs.length; i++) {
+                plan.inputs[i].in(((CpuBuffer) inputs[i].buffer()).segment(), inputs[i].layout().offset() * 4L);
+            }
+            plan.result.bindOutput(((CpuBuffer) output.buffer()).segment(), output.layout().offset() * 4L);
+            plan.execution.run();
             plan.result.out();
         }
     }
@@ -159,12 +145,20 @@ final class DnnlConvolution {
     private static Plan planForward(Geometry g) {
         dnnl_primitive_desc descriptor = forwardDescriptor(g, g.pass == Pass.FORWARD);
         Plan plan = new Plan();
-        plan.primitive = Dnnl.primitive(descriptor);
-        plan.first = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
-        plan.second = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
+        Dnnl.Staged source = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
+        Dnnl.Staged weights = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
                 plan.arena, true);
         plan.result = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_dst_md, 0), plan.arena, false);
-        if (g.pass == Pass.FORWARD) plan.bias = new Dnnl.Staged(new long[] {g.output[1]}, null, plan.arena, true);
+        if (g.pass == Pass.FORWARD) {
+            Dnnl.Staged bias = new Dnnl.Staged(new long[] {g.output[1]}, null, plan.arena, true);
+            plan.inputs = new Dnnl.Staged[] {source, weights, bias};
+            plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_WEIGHTS,
+                    weights.chosen, DNNL_ARG_BIAS, bias.chosen, DNNL_ARG_DST, plan.result.chosen);
+        } else {
+            plan.inputs = new Dnnl.Staged[] {source, weights};
+            plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_WEIGHTS,
+                    weights.chosen, DNNL_ARG_DST, plan.result.chosen);
+        }
         return plan;
     }
 
@@ -175,11 +169,14 @@ final class DnnlConvolution {
                 Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()), Dnnl.anyDescriptor(g.output),
                 g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution input gradient " + describe(g));
         Plan plan = new Plan();
-        plan.primitive = Dnnl.primitive(descriptor);
-        plan.first = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0), plan.arena, true);
-        plan.second = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
+        Dnnl.Staged gradient = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0),
+                plan.arena, true);
+        Dnnl.Staged weights = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
                 plan.arena, true);
         plan.result = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_src_md, 0), plan.arena, false);
+        plan.inputs = new Dnnl.Staged[] {gradient, weights};
+        plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_DIFF_DST, gradient.chosen, DNNL_ARG_WEIGHTS,
+                weights.chosen, DNNL_ARG_DIFF_SRC, plan.result.chosen);
         return plan;
     }
 
@@ -190,11 +187,14 @@ final class DnnlConvolution {
                 Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()), null, Dnnl.anyDescriptor(g.output),
                 g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution weight gradient " + describe(g));
         Plan plan = new Plan();
-        plan.primitive = Dnnl.primitive(descriptor);
-        plan.first = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
-        plan.second = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0), plan.arena, true);
+        Dnnl.Staged source = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
+        Dnnl.Staged gradient = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0),
+                plan.arena, true);
         plan.result = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_weights_md, 0),
                 plan.arena, false);
+        plan.inputs = new Dnnl.Staged[] {source, gradient};
+        plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_DIFF_DST,
+                gradient.chosen, DNNL_ARG_DIFF_WEIGHTS, plan.result.chosen);
         return plan;
     }
 
@@ -202,13 +202,5 @@ final class DnnlConvolution {
         return "(input " + Arrays.toString(g.input) + ", weight " + Arrays.toString(g.weight) + ", output "
                 + Arrays.toString(g.output) + ", stride " + Arrays.toString(g.stride) + ", padding "
                 + Arrays.toString(g.padding) + ", dilation " + Arrays.toString(g.dilation) + ", groups " + g.groups + ")";
-    }
-
-    private static void in(Dnnl.Staged staged, Strided operand) {
-        staged.in(((CpuBuffer) operand.buffer()).segment(), operand.layout().offset() * 4L);
-    }
-
-    private static void bindOutput(Dnnl.Staged staged, Strided operand) {
-        staged.bindOutput(((CpuBuffer) operand.buffer()).segment(), operand.layout().offset() * 4L);
     }
 }
