@@ -10,33 +10,16 @@ import dev.ember.tensor.Tensor;
  * new MaxPool2d(2).call(Tensor.randn(64, 32, 26, 26));   // [64, 32, 13, 13]
  * }</pre>
  */
-public class MaxPool2d extends Module {
-    public final long[] kernelSize;
-    public final long[] stride;
-    public final long[] padding;
-    public final long[] dilation;
-    public final boolean ceilMode;
-
+public class MaxPool2d extends MaxPoolNd {
     public MaxPool2d(long kernelSize) { this(new long[] {kernelSize}, null, new long[] {0}, new long[] {1}, false); }
 
     public MaxPool2d(long kernelSize, long stride) { this(new long[] {kernelSize}, new long[] {stride}, new long[] {0}, new long[] {1}, false); }
 
     /** Every option; a null {@code stride} means the kernel size. */
     public MaxPool2d(long[] kernelSize, long[] stride, long[] padding, long[] dilation, boolean ceilMode) {
-        this.kernelSize = kernelSize.clone();
-        this.stride = stride == null || stride.length == 0 ? kernelSize.clone() : stride.clone();
-        this.padding = padding.clone();
-        this.dilation = dilation.clone();
-        this.ceilMode = ceilMode;
+        super(kernelSize, stride, padding, dilation, ceilMode);
     }
 
     @Override
     public Tensor forward(Tensor input) { return F.maxPool2d(input, kernelSize, stride, padding, dilation, ceilMode); }
-
-    @Override
-    public String extraRepr() {
-        return "kernel_size=" + PythonTuples.intOrTuple(kernelSize) + ", stride=" + PythonTuples.intOrTuple(stride) + ", padding="
-                + PythonTuples.intOrTuple(padding) + ", dilation=" + PythonTuples.intOrTuple(dilation) + ", ceil_mode="
-                + pythonBoolean(ceilMode);
-    }
 }
