@@ -2,6 +2,7 @@ package dev.ember.optim;
 
 import dev.ember.nn.Module;
 import dev.ember.tensor.Tensor;
+import dev.ember.tensor.io.Json;
 import dev.ember.tensor.io.SafeTensors;
 import dev.ember.tensor.io.TensorFileFormatException;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class Checkpoint {
             extraSection.put(entry.getKey(), entry.getValue());
         }
         document.put("extras", extraSection);
-        SafeTensors.save(tensors, path, Map.of(METADATA_KEY, JsonCodec.write(document)));
+        SafeTensors.save(tensors, path, Map.of(METADATA_KEY, JsonWriter.write(document)));
     }
 
     /** The optimizer's groups and scalar state as JSON values; its state tensors go into {@code tensors}. */
@@ -192,7 +193,7 @@ public final class Checkpoint {
         }
         Object parsed;
         try {
-            parsed = JsonCodec.parse(text);
+            parsed = Json.parseWithNonFinite(text);
         } catch (IllegalArgumentException e) {
             throw new TensorFileFormatException(path, "the checkpoint's \"" + METADATA_KEY + "\" metadata is not valid JSON: " + e.getMessage(), e);
         }
@@ -319,18 +320,12 @@ public final class Checkpoint {
     }
 
     /**
-     * The JSON this class needs: objects (insertion-ordered), arrays, strings, booleans, null,
-     * integers (read back as {@link Long}) and doubles (written so they read back bit-exact, and
-     * read back as {@link Double}); non-finite doubles as Python's {@code json} writes them.
+     * Writes the JSON this class stores: objects (insertion-ordered), arrays, strings, booleans,
+     * null, integers and doubles (written so they read back bit-exact); non-finite doubles as
+     * Python's {@code json} writes them, which {@link Json#parseWithNonFinite} reads back.
      */
-    private static final class JsonCodec {
-        /** Deep enough for nested scheduler state; shallow enough that a hostile file cannot overflow the stack. */
-        private static final int MAX_DEPTH = 64;
-
-        private final String text;
-        private int position;
-
-        private JsonCodec(String text) { this.text = text; }
+    private static final class JsonWriter {
+        private JsonWriter() {}
 
         static String write(Object value) {
             StringBuilder out = new StringBuilder();
@@ -342,7 +337,7 @@ public final class Checkpoint {
             switch (value) {
                 case null -> out.append("null");
                 case Boolean flag -> out.append(flag);
-                case String string -> quote(out, string);
+                case String string -> Json.appendString(out, string);
                 case Integer number -> out.append(number.longValue());
                 case Long number -> out.append(number.longValue());
                 case Short number -> out.append(number.longValue());
@@ -356,7 +351,7 @@ public final class Checkpoint {
                         if (!first) out.append(',');
                         first = false;
                         String key = String.valueOf(entry.getKey());
-                        quote(out, key);
+                        Json.appendString(out, key);
                         out.append(':');
                         write(out, entry.getValue(), where.isEmpty() ? key : where + "." + key);
                     }
@@ -385,186 +380,6 @@ public final class Checkpoint {
             else if (Double.isInfinite(value)) out.append(value > 0 ? "Infinity" : "-Infinity");
             // Double.toString is the shortest decimal that parses back to the same double, and always has '.' or 'E'.
             else out.append(Double.toString(value));
-        }
-
-        private static void quote(StringBuilder out, String value) {
-            out.append('"');
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                switch (c) {
-                    case '"' -> out.append("\\\"");
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    case '\r' -> out.append("\\r");
-                    case '\t' -> out.append("\\t");
-                    default -> {
-                        if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
-                        else out.append(c);
-                    }
-                }
-            }
-            out.append('"');
-        }
-
-        /** Parses one JSON value; throws IllegalArgumentException naming the offset of the problem. */
-        static Object parse(String text) {
-            JsonCodec parser = new JsonCodec(text);
-            parser.skipWhitespace();
-            Object value = parser.value(0);
-            parser.skipWhitespace();
-            if (parser.position != text.length()) throw parser.error("unexpected trailing characters");
-            return value;
-        }
-
-        private Object value(int depth) {
-            if (depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
-            if (position >= text.length()) throw error("unexpected end of text");
-            char c = text.charAt(position);
-            return switch (c) {
-                case '{' -> object(depth);
-                case '[' -> array(depth);
-                case '"' -> string();
-                case 't' -> literal("true", Boolean.TRUE);
-                case 'f' -> literal("false", Boolean.FALSE);
-                case 'n' -> literal("null", null);
-                case 'N' -> literal("NaN", Double.NaN);
-                case 'I' -> literal("Infinity", Double.POSITIVE_INFINITY);
-                default -> {
-                    if (text.startsWith("-Infinity", position)) yield literal("-Infinity", Double.NEGATIVE_INFINITY);
-                    if (c == '-' || (c >= '0' && c <= '9')) yield number();
-                    throw error("unexpected character '" + c + "'");
-                }
-            };
-        }
-
-        private Map<String, Object> object(int depth) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            position++;
-            skipWhitespace();
-            if (peek() == '}') {
-                position++;
-                return result;
-            }
-            while (true) {
-                skipWhitespace();
-                if (peek() != '"') throw error("expected a string key");
-                String key = string();
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
-                if (result.containsKey(key)) throw error("duplicate key \"" + key + "\"");
-                result.put(key, value(depth + 1));
-                skipWhitespace();
-                if (peek() == ',') {
-                    position++;
-                } else {
-                    expect('}');
-                    return result;
-                }
-            }
-        }
-
-        private List<Object> array(int depth) {
-            List<Object> result = new ArrayList<>();
-            position++;
-            skipWhitespace();
-            if (peek() == ']') {
-                position++;
-                return result;
-            }
-            while (true) {
-                skipWhitespace();
-                result.add(value(depth + 1));
-                skipWhitespace();
-                if (peek() == ',') {
-                    position++;
-                } else {
-                    expect(']');
-                    return result;
-                }
-            }
-        }
-
-        private String string() {
-            expect('"');
-            StringBuilder out = new StringBuilder();
-            while (true) {
-                if (position >= text.length()) throw error("unterminated string");
-                char c = text.charAt(position++);
-                if (c == '"') return out.toString();
-                if (c != '\\') {
-                    out.append(c);
-                    continue;
-                }
-                if (position >= text.length()) throw error("unterminated escape");
-                char escaped = text.charAt(position++);
-                switch (escaped) {
-                    case '"', '\\', '/' -> out.append(escaped);
-                    case 'b' -> out.append('\b');
-                    case 'f' -> out.append('\f');
-                    case 'n' -> out.append('\n');
-                    case 'r' -> out.append('\r');
-                    case 't' -> out.append('\t');
-                    case 'u' -> {
-                        if (position + 4 > text.length()) throw error("truncated \\u escape");
-                        try {
-                            out.append((char) Integer.parseInt(text.substring(position, position + 4), 16));
-                        } catch (NumberFormatException e) {
-                            throw error("invalid \\u escape");
-                        }
-                        position += 4;
-                    }
-                    default -> throw error("invalid escape '\\" + escaped + "'");
-                }
-            }
-        }
-
-        private Object number() {
-            int start = position;
-            if (peek() == '-') position++;
-            boolean integer = true;
-            while (position < text.length()) {
-                char c = text.charAt(position);
-                if (c >= '0' && c <= '9') {
-                    position++;
-                } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    integer = false;
-                    position++;
-                } else {
-                    break;
-                }
-            }
-            String token = text.substring(start, position);
-            try {
-                return integer ? (Object) Long.parseLong(token) : (Object) Double.parseDouble(token);
-            } catch (NumberFormatException e) {
-                position = start;
-                throw error("invalid number '" + token + "'");
-            }
-        }
-
-        private Object literal(String word, Object value) {
-            if (!text.startsWith(word, position)) throw error("unexpected character '" + text.charAt(position) + "'");
-            position += word.length();
-            return value;
-        }
-
-        private char peek() {
-            if (position >= text.length()) throw error("unexpected end of text");
-            return text.charAt(position);
-        }
-
-        private void expect(char c) {
-            if (peek() != c) throw error("expected '" + c + "'");
-            position++;
-        }
-
-        private void skipWhitespace() {
-            while (position < text.length() && Character.isWhitespace(text.charAt(position))) position++;
-        }
-
-        private IllegalArgumentException error(String problem) {
-            return new IllegalArgumentException(problem + " at offset " + position);
         }
     }
 }

@@ -7,22 +7,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The small subset of JSON that tensor file headers need: a strict parser (objects keep their
- * key order and reject duplicate keys; integers stay exact) and serde_json-style string quoting,
- * so headers written here are byte-identical to the Rust reference writer's.
+ * The small subset of JSON that tensor files and checkpoints need: a strict parser (objects keep
+ * their key order and reject duplicate keys; integers stay exact), optionally accepting the
+ * non-finite numbers Python's {@code json} module writes ({@code NaN}, {@code Infinity},
+ * {@code -Infinity}), and serde_json-style string quoting, so headers written here are
+ * byte-identical to the Rust reference writer's.
  *
  * <pre>{@code
  * Map<?, ?> header = (Map<?, ?>) Json.parse("{\"w\": {\"shape\": [2, 3]}}");
  * }</pre>
  */
-final class Json {
+public final class Json {
     /** Deep enough for any header; shallow enough that a hostile header cannot overflow the stack. */
     private static final int MAX_DEPTH = 64;
 
     private final String text;
+    private final boolean nonFinite;
     private int position;
 
-    private Json(String text) { this.text = text; }
+    private Json(String text, boolean nonFinite) {
+        this.text = text;
+        this.nonFinite = nonFinite;
+    }
 
     /**
      * Parses one JSON value: objects become {@link LinkedHashMap}s, arrays {@link List}s, integers
@@ -31,8 +37,13 @@ final class Json {
      *
      * @throws IllegalArgumentException naming the offending character offset
      */
-    static Object parse(String text) {
-        Json parser = new Json(text);
+    public static Object parse(String text) { return parse(text, false); }
+
+    /** {@link #parse}, also reading {@code NaN}, {@code Infinity} and {@code -Infinity} as doubles (Python's json does write them). */
+    public static Object parseWithNonFinite(String text) { return parse(text, true); }
+
+    private static Object parse(String text, boolean nonFinite) {
+        Json parser = new Json(text, nonFinite);
         parser.skipWhitespace();
         Object value = parser.value(0);
         parser.skipWhitespace();
@@ -41,7 +52,7 @@ final class Json {
     }
 
     /** Appends {@code value} as a JSON string literal, escaping exactly what serde_json escapes. */
-    static void appendString(StringBuilder out, String value) {
+    public static void appendString(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
@@ -73,7 +84,10 @@ final class Json {
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
             case 'n' -> literal("null", null);
+            case 'N' -> nonFinite("NaN", Double.NaN);
+            case 'I' -> nonFinite("Infinity", Double.POSITIVE_INFINITY);
             default -> {
+                if (nonFinite && text.startsWith("-Infinity", position)) yield nonFinite("-Infinity", Double.NEGATIVE_INFINITY);
                 if (c == '-' || (c >= '0' && c <= '9')) yield number();
                 throw error("unexpected character '" + c + "'");
             }
@@ -212,6 +226,11 @@ final class Json {
         if (!text.startsWith(word, position)) throw error("unexpected character '" + text.charAt(position) + "'");
         position += word.length();
         return value;
+    }
+
+    private Object nonFinite(String word, double value) {
+        if (!nonFinite) throw error("unexpected character '" + text.charAt(position) + "'");
+        return literal(word, value);
     }
 
     private boolean digitAhead() {

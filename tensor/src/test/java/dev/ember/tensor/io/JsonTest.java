@@ -24,6 +24,16 @@ class JsonTest {
     }
 
     @Test
+    void readsPythonsNonFiniteNumbersOnlyWhenAskedTo() {
+        assertEquals(List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1L),
+                Json.parseWithNonFinite("[NaN, Infinity, -Infinity, -1]"));
+        for (String bad : new String[] {"[NaN]", "[Infinity]", "[-Infinity]"}) {
+            assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Json.parseWithNonFinite("[Nan]"));
+    }
+
+    @Test
     void rejectsWhatStrictJsonRejects() {
         for (String bad : new String[] {"{", "{\"a\" 1}", "{'a': 1}", "[01]", "[1.]", "[-]", "\"tab\there\"", "{\"a\":1}x", "[tru]", ""}) {
             assertThrows(IllegalArgumentException.class, () -> Json.parse(bad), bad);
