@@ -1,6 +1,7 @@
 package dev.ember.optim;
 
 import dev.ember.nn.Module;
+import dev.ember.tensor.Generator;
 import dev.ember.tensor.Tensor;
 import dev.ember.tensor.io.Json;
 import dev.ember.tensor.io.SafeTensors;
@@ -31,8 +32,10 @@ import java.util.Map;
  * The file is therefore readable by any safetensors reader, and is written atomically: a crash
  * or an error mid-save leaves an existing checkpoint intact. Non-finite numbers are written as
  * {@code NaN}, {@code Infinity} and {@code -Infinity}, as Python's {@code json} module does.
- * The random generator's state is not part of a checkpoint (as in PyTorch's usual recipe);
- * models with dropout or shuffled data resume exactly only if they reseed themselves.
+ * The default random generator's state ({@link Generator#DEFAULT}: dropout masks, random
+ * initialisation) is saved too and restored by {@link #load}, so a model with dropout resumes
+ * with the masks it would have drawn; checkpoints written before it was saved leave the
+ * generator as it is.
  */
 public final class Checkpoint {
     /** The safetensors metadata key holding the checkpoint's JSON document. */
@@ -84,6 +87,9 @@ public final class Checkpoint {
             schedulerSection.put("state", scheduler.stateDict());
             document.put("scheduler", schedulerSection);
         }
+        long[] generatorState = Generator.DEFAULT.getState();
+        // As strings: a 64-bit seed does not survive a trip through a JSON double.
+        document.put("generator", Map.of("seed", Long.toString(generatorState[0]), "offset", Long.toString(generatorState[1])));
         Map<String, Object> extraSection = new LinkedHashMap<>();
         for (Map.Entry<String, String> entry : extras.entrySet()) {
             if (entry.getKey() == null || entry.getValue() == null) {
@@ -173,15 +179,34 @@ public final class Checkpoint {
                 extras.put(entry.getKey(), text);
             }
             int epoch = number(path, document, "epoch", "checkpoint").intValue();
+            long[] generatorState = generatorState(path, document);
 
             model.loadStateDict(modelState, true);
             if (optimizer != null) optimizer.loadStateDict(optimizerState);
             if (scheduler != null) scheduler.loadStateDict(schedulerState);
+            if (generatorState != null) Generator.DEFAULT.setState(generatorState);
             return new Restored(epoch, java.util.Collections.unmodifiableMap(extras));
         } finally {
             // Loading copies every value into the model and optimizer; the file's tensors can go now.
             for (Tensor tensor : tensors.values()) tensor.close();
         }
+    }
+
+    /** The saved {@code {seed, offset}} of the default generator, or null in a checkpoint without one. */
+    private static long[] generatorState(Path path, Map<String, Object> document) throws IOException {
+        if (!document.containsKey("generator")) return null;
+        Map<String, Object> section = map(path, document.get("generator"), "generator");
+        long[] state = new long[2];
+        String[] keys = {"seed", "offset"};
+        for (int i = 0; i < 2; i++) {
+            try {
+                state[i] = Long.parseLong(String.valueOf(section.get(keys[i])));
+            } catch (NumberFormatException e) {
+                throw malformed(path, "generator." + keys[i] + " is not a 64-bit integer: " + section.get(keys[i]));
+            }
+        }
+        if (state[1] < 0) throw malformed(path, "generator.offset is negative: " + state[1]);
+        return state;
     }
 
     /** The checkpoint's JSON document, with its format and version checked. */

@@ -20,11 +20,12 @@ public final class OneCycleLR extends LRScheduler {
 
     private record Phase(double endStep, String startLr, String endLr, String startMomentum, String endMomentum) {}
 
-    private final int totalSteps;
-    private final List<Phase> phases;
-    private final boolean cosine;
-    private final boolean cycleMomentum;
-    private final boolean useBeta1;
+    // Not final: loadStateDict restores them, as PyTorch's scheduler state dict carries its whole __dict__.
+    private int totalSteps;
+    private List<Phase> phases;
+    private boolean cosine;
+    private boolean cycleMomentum;
+    private boolean useBeta1;
 
     public OneCycleLR(Optimizer optimizer, double maxLr, int totalSteps) { this(optimizer, options(maxLr, totalSteps)); }
 
@@ -192,6 +193,40 @@ public final class OneCycleLR extends LRScheduler {
     public Map<String, Object> stateDict() {
         Map<String, Object> state = super.stateDict();
         state.put("totalSteps", totalSteps);
+        state.put("annealStrategy", cosine ? "cos" : "linear");
+        state.put("cycleMomentum", cycleMomentum);
+        state.put("useBeta1", useBeta1);
+        List<Map<String, Object>> savedPhases = new ArrayList<>();
+        for (Phase phase : phases) {
+            savedPhases.add(Map.of("endStep", phase.endStep(), "startLr", phase.startLr(), "endLr", phase.endLr(),
+                    "startMomentum", phase.startMomentum(), "endMomentum", phase.endMomentum()));
+        }
+        state.put("phases", savedPhases);
         return state;
+    }
+
+    /**
+     * Restores a {@link #stateDict()}: the step counters, the total steps and the phase table.
+     * The per-group lrs and momentums the phases refer to ({@code initialLr}, {@code maxLr},
+     * ...) live in the parameter groups and come back with the optimizer's state dict.
+     */
+    @Override
+    public void loadStateDict(Map<String, ?> state) {
+        super.loadStateDict(state);
+        if (state.containsKey("totalSteps")) totalSteps = ((Number) state.get("totalSteps")).intValue();
+        if (state.containsKey("annealStrategy")) cosine = state.get("annealStrategy").equals("cos");
+        if (state.containsKey("cycleMomentum")) cycleMomentum = (Boolean) state.get("cycleMomentum");
+        if (state.containsKey("useBeta1")) useBeta1 = (Boolean) state.get("useBeta1");
+        if (state.get("phases") instanceof List<?> saved) {
+            List<Phase> restored = new ArrayList<>();
+            for (Object item : saved) {
+                if (!(item instanceof Map<?, ?> phase)) {
+                    throw new IllegalArgumentException("OneCycleLR.loadStateDict: a phase must be a map, got " + item);
+                }
+                restored.add(new Phase(((Number) phase.get("endStep")).doubleValue(), (String) phase.get("startLr"),
+                        (String) phase.get("endLr"), (String) phase.get("startMomentum"), (String) phase.get("endMomentum")));
+            }
+            phases = List.copyOf(restored);
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.nn.Dropout;
 import dev.ember.nn.Linear;
 import dev.ember.nn.Module;
 import dev.ember.nn.Parameter;
@@ -123,6 +124,37 @@ class CheckpointTest {
         assertEquals(uninterrupted.lrs.subList(5 * groups, 10 * groups), resumed.lrs);
         if (uninterrupted.scheduler != null) {
             assertEquals(uninterrupted.scheduler.stateDict().toString(), resumed.scheduler.stateDict().toString());
+        }
+    }
+
+    @Test
+    void resumingRestoresTheGeneratorSoDropoutDrawsTheSameMasks() throws IOException {
+        Path path = directory.resolve("dropout.ckpt");
+        Tensor.manualSeed(3);
+        Module model = new Sequential(new Linear(4, 8), new Dropout(0.5), new Linear(8, 2));
+        Optimizer optimizer = new Adam(model.parameters(), 0.01);
+        trainSteps(model, optimizer, 3);
+        Checkpoint.save(path, model, optimizer, null, 3);
+        trainSteps(model, optimizer, 4);
+
+        Tensor.manualSeed(99);
+        Module resumed = new Sequential(new Linear(4, 8), new Dropout(0.5), new Linear(8, 2));
+        Optimizer resumedOptimizer = new Adam(resumed.parameters(), 0.01);
+        Checkpoint.load(path, resumed, resumedOptimizer, null);
+        trainSteps(resumed, resumedOptimizer, 4);
+
+        List<Parameter> expected = model.parameters();
+        List<Parameter> actual = resumed.parameters();
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).toFloatArray(), actual.get(i).toFloatArray(), "parameter " + i);
+        }
+    }
+
+    private static void trainSteps(Module model, Optimizer optimizer, int steps) {
+        for (int i = 0; i < steps; i++) {
+            optimizer.zeroGrad();
+            F.mseLoss(model.forward(INPUTS), TARGETS).backward();
+            optimizer.step();
         }
     }
 

@@ -133,6 +133,27 @@ class SchedulerTest {
     }
 
     @Test
+    void oneCycleStateDictRestoresTotalStepsAndPhases() {
+        Optimizer first = optimizer("SGD", new double[] {0.1, 0.02});
+        OneCycleLR original = new OneCycleLR(first, OneCycleLR.options(0.3, 30).annealStrategy("linear").threePhase(true));
+        for (int step = 0; step < 7; step++) original.step();
+
+        // Built with other settings: loading must bring back the saved schedule, not keep these.
+        Optimizer second = optimizer("SGD", new double[] {0.1, 0.02});
+        OneCycleLR resumed = new OneCycleLR(second, OneCycleLR.options(0.3, 100));
+        second.loadStateDict(first.stateDict());
+        resumed.loadStateDict(original.stateDict());
+        for (int step = 7; step < 30; step++) {
+            original.step();
+            resumed.step();
+            assertEquals(original.getLastLr(), resumed.getLastLr(), "step " + step);
+            assertEquals(first.paramGroups().get(0).getDouble("momentum"), second.paramGroups().get(0).getDouble("momentum"));
+        }
+        var error = assertThrows(IllegalStateException.class, resumed::step);
+        assertEquals("Tried to step 32 times. The specified number of total steps is 30", error.getMessage());
+    }
+
+    @Test
     void oneCycleNeedsAnOptimizerWithMomentum() {
         Optimizer opt = new Adagrad(List.of(Tensor.zeros(2).requiresGrad_(true)));
         var error = assertThrows(IllegalArgumentException.class, () -> new OneCycleLR(opt, 0.5, 10));

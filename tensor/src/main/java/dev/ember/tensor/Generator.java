@@ -28,6 +28,29 @@ public final class Generator {
 
     public synchronized long seed() { return seed; }
 
+    /**
+     * The generator's whole state, {@code {seed, offset}}, like {@code torch.get_rng_state()}:
+     * restoring it with {@link #setState} makes the following random tensors repeat.
+     *
+     * <pre>{@code
+     * long[] state = Generator.DEFAULT.getState();
+     * Tensor a = Tensor.rand(3);
+     * Generator.DEFAULT.setState(state);
+     * Tensor b = Tensor.rand(3);   // equal to a
+     * }</pre>
+     */
+    public synchronized long[] getState() { return new long[] {seed, offset}; }
+
+    /** Restores a {@link #getState()}. */
+    public synchronized void setState(long[] state) {
+        if (state == null || state.length != 2 || state[1] < 0) {
+            throw new IllegalArgumentException("Generator.setState: expected {seed, offset} with offset >= 0, got "
+                    + java.util.Arrays.toString(state));
+        }
+        seed = state[0];
+        offset = state[1];
+    }
+
     /** Reserves {@code count} counters and returns the first; callers pass (seed, offset) to a kernel. */
     synchronized long[] reserve(long count) {
         long start = offset;
