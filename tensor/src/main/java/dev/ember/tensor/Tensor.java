@@ -524,41 +524,41 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     // ---------------------------------------------------------------- in place
 
-    public Tensor add_(Tensor other) { return InPlace.apply(this, self -> self.add(other)); }
+    public Tensor add_(Tensor other) { return InPlace.binary(this, BinaryOp.ADD, other, self -> self.add(other)); }
 
     public Tensor add_(Tensor other, double alpha) { return InPlace.apply(this, self -> self.add(other, alpha)); }
 
-    public Tensor add_(double other) { return InPlace.apply(this, self -> self.add(other)); }
+    public Tensor add_(double other) { return InPlace.binary(this, BinaryOp.ADD, Factories.wrap(other, this), self -> self.add(other)); }
 
-    public Tensor sub_(Tensor other) { return InPlace.apply(this, self -> self.sub(other)); }
+    public Tensor sub_(Tensor other) { return InPlace.binary(this, BinaryOp.SUB, other, self -> self.sub(other)); }
 
-    public Tensor sub_(double other) { return InPlace.apply(this, self -> self.sub(other)); }
+    public Tensor sub_(double other) { return InPlace.binary(this, BinaryOp.SUB, Factories.wrap(other, this), self -> self.sub(other)); }
 
-    public Tensor mul_(Tensor other) { return InPlace.apply(this, self -> self.mul(other)); }
+    public Tensor mul_(Tensor other) { return InPlace.binary(this, BinaryOp.MUL, other, self -> self.mul(other)); }
 
-    public Tensor mul_(double other) { return InPlace.apply(this, self -> self.mul(other)); }
+    public Tensor mul_(double other) { return InPlace.binary(this, BinaryOp.MUL, Factories.wrap(other, this), self -> self.mul(other)); }
 
-    public Tensor div_(Tensor other) { return InPlace.apply(this, self -> self.div(other)); }
+    public Tensor div_(Tensor other) { return InPlace.binary(this, BinaryOp.DIV, other, self -> self.div(other)); }
 
-    public Tensor div_(double other) { return InPlace.apply(this, self -> self.div(other)); }
+    public Tensor div_(double other) { return InPlace.binary(this, BinaryOp.DIV, Factories.wrap(other, this), self -> self.div(other)); }
 
     public Tensor pow_(double exponent) { return InPlace.apply(this, self -> self.pow(exponent)); }
 
-    public Tensor neg_() { return InPlace.apply(this, self -> self.neg()); }
+    public Tensor neg_() { return InPlace.unary(this, UnaryOp.NEG, self -> self.neg()); }
 
-    public Tensor exp_() { return InPlace.apply(this, self -> self.exp()); }
+    public Tensor exp_() { return InPlace.unary(this, UnaryOp.EXP, self -> self.exp()); }
 
-    public Tensor log_() { return InPlace.apply(this, self -> self.log()); }
+    public Tensor log_() { return InPlace.unary(this, UnaryOp.LOG, self -> self.log()); }
 
-    public Tensor sqrt_() { return InPlace.apply(this, self -> self.sqrt()); }
+    public Tensor sqrt_() { return InPlace.unary(this, UnaryOp.SQRT, self -> self.sqrt()); }
 
-    public Tensor abs_() { return InPlace.apply(this, self -> self.abs()); }
+    public Tensor abs_() { return InPlace.unary(this, UnaryOp.ABS, self -> self.abs()); }
 
-    public Tensor relu_() { return InPlace.apply(this, self -> self.relu()); }
+    public Tensor relu_() { return InPlace.unary(this, UnaryOp.RELU, self -> self.relu()); }
 
-    public Tensor sigmoid_() { return InPlace.apply(this, self -> self.sigmoid()); }
+    public Tensor sigmoid_() { return InPlace.unary(this, UnaryOp.SIGMOID, self -> self.sigmoid()); }
 
-    public Tensor tanh_() { return InPlace.apply(this, self -> self.tanh()); }
+    public Tensor tanh_() { return InPlace.unary(this, UnaryOp.TANH, self -> self.tanh()); }
 
     public Tensor clamp_(double min, double max) { return InPlace.apply(this, self -> self.clamp(min, max)); }
 
