@@ -43,8 +43,8 @@ final class RandomKernels {
         long stride = it.innerStride(0);
         Parallel.forRange(numel, 16, (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
-            Scratch s = new Scratch(end - start);
-            int block = s.block();
+            double[] values = new double[(int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start))];
+            int block = values.length;
             int[] words = new int[4];
             long element = start;
             for (long remaining = end - start; remaining > 0; ) {
@@ -54,7 +54,7 @@ final class RandomKernels {
                     int m = (int) Math.min(block, n - done);
                     for (int j = 0; j < m; j++) {
                         Philox.block(seed, offset + element + j, 0, words);
-                        s.r[j] = switch (op) {
+                        values[j] = switch (op) {
                             case UNIFORM -> {
                                 double u = narrow ? Philox.unitFloat(words[0]) : Philox.unitDouble(words[0], words[1]);
                                 double v = a + u * (b - a);
@@ -69,7 +69,7 @@ final class RandomKernels {
                             case BERNOULLI -> Philox.unitDouble(words[0], words[1]) < a ? 1 : 0;
                         };
                     }
-                    Elements.writeDoubles(o, t, oo + done * stride, stride, s.r, m);
+                    Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
                     element += m;
                     done += m;
                 }

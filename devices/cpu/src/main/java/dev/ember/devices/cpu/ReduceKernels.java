@@ -38,6 +38,14 @@ final class ReduceKernels {
         double value;
         long longValue;
         long index = -1;
+        // Conversion buffers for strided or non-float runs, made on first need: the contiguous
+        // float runs of a training step's reductions never need them.
+        private double[] doubles;
+        private long[] longs;
+
+        double[] doubles() { return doubles != null ? doubles : (doubles = new double[CopyKernels.BLOCK]); }
+
+        long[] longs() { return longs != null ? longs : (longs = new long[CopyKernels.BLOCK]); }
     }
 
     static void apply(ReduceOp op, Strided input, int[] dims, Strided output) {
@@ -103,7 +111,7 @@ final class ReduceKernels {
             Parallel.forRange(chunks, reducedCount / chunks, (start, end) -> {
                 for (long c = start; c < end; c++) {
                     Accumulator acc = new Accumulator();
-                    reduceRange(op, t, a, base, inner, reducedCount * c / chunks, reducedCount * (c + 1) / chunks, acc, new Scratch(reducedCount));
+                    reduceRange(op, t, a, base, inner, reducedCount * c / chunks, reducedCount * (c + 1) / chunks, acc);
                     partial[(int) c] = acc;
                 }
             });
@@ -119,11 +127,10 @@ final class ReduceKernels {
         }
         Parallel.forRange(outCount, reducedCount, (start, end) -> {
             StridedIterator.Cursor c = outer.cursor(start);
-            Scratch scratch = new Scratch(reducedCount);
             Accumulator acc = new Accumulator();
             for (long e = start; e < end; e++) {
                 acc.index = -1;
-                reduceRange(op, t, a, c.offset(0), inner, 0, reducedCount, acc, scratch);
+                reduceRange(op, t, a, c.offset(0), inner, 0, reducedCount, acc);
                 store(op, t, o, ot, c.offset(1), acc);
                 c.advance(1);
             }
@@ -226,18 +233,18 @@ final class ReduceKernels {
 
     /** Reduces elements [from, to) of the reduced sub-layout, starting at input offset base, into acc. */
     private static void reduceRange(ReduceOp op, DType t, MemorySegment a, long base, StridedIterator inner,
-                                    long from, long to, Accumulator acc, Scratch scratch) {
+                                    long from, long to, Accumulator acc) {
         boolean floating = Elements.floating(t);
         initialise(op, floating, acc);
         long stride = inner.innerStride(0);
         if (inner.rank == 1) {
-            run(op, t, a, base + from * stride, stride, to - from, from, acc, scratch);
+            run(op, t, a, base + from * stride, stride, to - from, from, acc);
             return;
         }
         StridedIterator.Cursor c = inner.cursor(from);
         for (long e = from; e < to; ) {
             long n = c.run(to - e);
-            run(op, t, a, base + c.offset(0), stride, n, e, acc, scratch);
+            run(op, t, a, base + c.offset(0), stride, n, e, acc);
             c.advance(n);
             e += n;
         }
@@ -255,7 +262,7 @@ final class ReduceKernels {
 
     /** Folds one strided run of n elements (logical indices first..first+n) into acc. */
     private static void run(ReduceOp op, DType t, MemorySegment a, long off, long stride, long n, long first,
-                            Accumulator acc, Scratch s) {
+                            Accumulator acc) {
         if (stride == 1 && (op == ReduceOp.SUM || op == ReduceOp.MAX || op == ReduceOp.MIN)) {
             if (t == DType.FLOAT32) {
                 acc.value = floatRun(op, a, off, n, acc.value);
@@ -266,16 +273,18 @@ final class ReduceKernels {
                 return;
             }
         }
-        int block = s.block();
+        int block = CopyKernels.BLOCK;
         boolean floating = Elements.floating(t);
         for (long done = 0; done < n; ) {
             int m = (int) Math.min(block, n - done);
             if (floating) {
-                Elements.readDoubles(a, t, off + done * stride, stride, s.x, m);
-                foldDoubles(op, s.x, m, first + done, acc);
+                double[] values = acc.doubles();
+                Elements.readDoubles(a, t, off + done * stride, stride, values, m);
+                foldDoubles(op, values, m, first + done, acc);
             } else {
-                Elements.readLongs(a, t, off + done * stride, stride, s.lx, m);
-                foldLongs(op, s.lx, m, first + done, acc);
+                long[] values = acc.longs();
+                Elements.readLongs(a, t, off + done * stride, stride, values, m);
+                foldLongs(op, values, m, first + done, acc);
             }
             done += m;
         }
