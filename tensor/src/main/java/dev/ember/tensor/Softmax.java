@@ -57,16 +57,12 @@ final class Softmax {
     /** Softmax from primitive ops, for backends without the fused kernels (and as their reference in tests). */
     static Tensor composed(Tensor t, int dim, boolean log) {
         int[] dims = {dim};
-        if (!log) {
-            Tensor shifted = t.sub(t.detach().amax(dims, true));
-            Tensor exp = shifted.exp();
-            return exp.div(exp.sum(dims, true));
-        }
-        Tensor shift = t.detach().amax(dims, true);
-        shift = Tensor.where(shift.isfinite(), shift, 0.0);
+        // A slice holding +inf or only -inf shifts to NaN throughout, as in PyTorch.
+        Tensor shifted = t.sub(t.detach().amax(dims, true));
+        Tensor exp = shifted.exp();
+        if (!log) return exp.div(exp.sum(dims, true));
         // Subtracting the log-sum from the shifted logits (not the full logsumexp from the raw
         // logits) keeps float32 precision when logits are large.
-        Tensor shifted = t.sub(shift);
-        return shifted.sub(shifted.exp().sum(dims, true).log());
+        return shifted.sub(exp.sum(dims, true).log());
     }
 }
