@@ -109,6 +109,7 @@ final class Derivatives {
             }
             case CUMSUM -> one(g.flip(n.dims).cumsum(n.dims[0]).flip(n.dims));
             case CUMPROD -> one(Scans.cumprodBackward(n.saved(0), n.saved(1), g, n.dims[0]));
+            case SOFTMAX, LOG_SOFTMAX -> one(Softmax.backward(n, g));
 
             case VIEW -> one(g.reshape(n.inputShapes[0]));
             case TRANSPOSE -> one(g.transpose(n.dims[0], n.dims[1]));

@@ -21,6 +21,8 @@ enum Op {
     TO_DTYPE, TO_DEVICE, CLONE, CONTIGUOUS,
     // reductions and scans
     SUM, PROD, AMAX, AMIN, CUMSUM, CUMPROD,
+    // fused softmax kernels, recorded when the backend has them (else composed from the ops here)
+    SOFTMAX, LOG_SOFTMAX,
     // views and shape
     VIEW, TRANSPOSE, PERMUTE, EXPAND, SLICE, SELECT, SLICE_BACKWARD, SELECT_BACKWARD, CAT, FLIP, ROLL,
     // linear algebra

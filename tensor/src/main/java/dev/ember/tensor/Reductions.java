@@ -91,25 +91,6 @@ final class Reductions {
         return keepdim ? out : out.squeeze(wrapped);
     }
 
-    static Tensor softmax(Tensor t, int dim) {
-        checkFloating(t, "softmax");
-        int wrapped = Dimensions.wrap(dim, t.dim());
-        Tensor shifted = t.sub(t.detach().amax(new int[] {wrapped}, true));
-        Tensor exp = shifted.exp();
-        return exp.div(exp.sum(wrapped, true));
-    }
-
-    static Tensor logSoftmax(Tensor t, int dim) {
-        checkFloating(t, "log_softmax");
-        int wrapped = Dimensions.wrap(dim, t.dim());
-        Tensor shift = t.detach().amax(new int[] {wrapped}, true);
-        shift = Tensor.where(shift.isfinite(), shift, 0.0);
-        // Subtracting the log-sum from the shifted logits (not the full logsumexp from the raw
-        // logits) keeps float32 precision when logits are large.
-        Tensor shifted = t.sub(shift);
-        return shifted.sub(shifted.exp().sum(wrapped, true).log());
-    }
-
     static Tensor norm(Tensor t, double p) {
         checkFloating(t, "norm");
         if (p == 1) return t.abs().sum();

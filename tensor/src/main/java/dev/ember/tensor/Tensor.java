@@ -678,9 +678,9 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     public Tensor logsumexp(int dim, boolean keepdim) { return Reductions.logsumexp(this, dim, keepdim); }
 
-    public Tensor softmax(int dim) { return Reductions.softmax(this, dim); }
+    public Tensor softmax(int dim) { return Softmax.softmax(this, dim, false); }
 
-    public Tensor logSoftmax(int dim) { return Reductions.logSoftmax(this, dim); }
+    public Tensor logSoftmax(int dim) { return Softmax.softmax(this, dim, true); }
 
     /** Vector p-norm of all elements. */
     public Tensor norm() { return Reductions.norm(this, 2); }

@@ -164,6 +164,37 @@ public interface Backend {
     }
 
     /**
+     * True when this backend has fused softmax kernels ({@link #softmax}, {@link #softmaxBackward})
+     * for {@code dtype}. Callers check it first and otherwise compose softmax from max, exp, sum
+     * and division.
+     */
+    default boolean hasSoftmax(DType dtype) { return false; }
+
+    /**
+     * Optional fused kernel: {@code output = softmax(input)} along {@code dim}, or its logarithm
+     * when {@code log}, shifted by each slice's maximum so large values do not overflow. Like
+     * PyTorch, a slice holding a NaN or +inf, or only -inf, gives NaN throughout; log-softmax
+     * gives -inf where the input is -inf. {@code input} and {@code output} are contiguous, of one
+     * shape and one dtype for which {@link #hasSoftmax} is true, and do not overlap; {@code dim}
+     * is in {@code [0, rank)} (0 for a rank-0 operand).
+     */
+    default void softmax(Strided input, int dim, boolean log, Strided output) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused softmax");
+    }
+
+    /**
+     * The gradient of {@link #softmax} from its {@code output} {@code y} and the gradient
+     * {@code g} of that output, along {@code dim}: {@code gradInput = y * (g - sum(g * y))}, or
+     * for log-softmax {@code gradInput = g - exp(y) * sum(g)}. The three operands are contiguous,
+     * of one shape and one dtype, and {@code gradInput} overlaps neither of the others.
+     */
+    default void softmaxBackward(Strided output, Strided gradOutput, int dim, boolean log, Strided gradInput) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused softmax");
+    }
+
+    /**
      * Max pooling over 1 to 3 spatial dims: {@code output} {@code [N, C, *outSpatial]} (contiguous;
      * its shape gives the number of windows, so ceil mode is the caller's choice) gets each
      * window's maximum (NaN wins) and {@code indices} (INT64, same shape) the flat position of

@@ -373,6 +373,26 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hasSoftmax(DType dtype) { return SoftmaxKernels.supports(dtype); }
+
+    @Override
+    public void softmax(Strided input, int dim, boolean log, Strided output) {
+        int d = SoftmaxKernels.check(log ? "log_softmax" : "softmax", dim, input, output);
+        SoftmaxKernels.forward(input, d, log, output);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(output);
+    }
+
+    @Override
+    public void softmaxBackward(Strided output, Strided gradOutput, int dim, boolean log, Strided gradInput) {
+        int d = SoftmaxKernels.check(log ? "log_softmax_backward" : "softmax_backward", dim, output, gradOutput, gradInput);
+        SoftmaxKernels.backward(output, gradOutput, d, log, gradInput);
+        Reference.reachabilityFence(output);
+        Reference.reachabilityFence(gradOutput);
+        Reference.reachabilityFence(gradInput);
+    }
+
+    @Override
     public void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output,
                         Strided indices) {
         operand("max_pool", input);
