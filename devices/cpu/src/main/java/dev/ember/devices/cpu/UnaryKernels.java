@@ -170,6 +170,9 @@ final class UnaryKernels {
             case EXPM1 -> { for (int j = 0; j < n; j++) r[j] = Math.expm1(x[j]); }
             case ERF -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erf(x[j]); }
             case ERFC -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erfc(x[j]); }
+            case GELU -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.gelu(x[j]); }
+            case GELU_TANH -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.geluTanh(x[j]); }
+            case SILU -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.silu(x[j]); }
             case BITWISE_NOT, LOGICAL_NOT, ISNAN, ISINF, ISFINITE ->
                     throw new IllegalStateException(op + " has no floating loop");
         }
@@ -187,6 +190,9 @@ final class UnaryKernels {
             case LOG -> Math.log(x);
             case TANH -> Math.tanh(x);
             case SIGMOID -> SpecialFunctions.sigmoid(x);
+            case GELU -> SmoothActivations.gelu(x);
+            case GELU_TANH -> SmoothActivations.geluTanh(x);
+            case SILU -> SmoothActivations.silu(x);
             default -> throw new IllegalStateException(op + " is not vectorised");
         };
     }
@@ -218,6 +224,9 @@ final class UnaryKernels {
             case LOG -> floatLog(a, ao, o, oo, bound);
             case TANH -> floatTanh(a, ao, o, oo, bound);
             case SIGMOID -> floatSigmoid(a, ao, o, oo, bound);
+            case GELU -> floatGelu(a, ao, o, oo, bound);
+            case GELU_TANH -> floatGeluTanh(a, ao, o, oo, bound);
+            case SILU -> floatSilu(a, ao, o, oo, bound);
             default -> -1;
         };
         if (i < 0) return false;
@@ -292,6 +301,24 @@ final class UnaryKernels {
         return i;
     }
 
+    private static long floatGelu(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.gelu(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatGeluTanh(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.geluTanh(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSilu(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.silu(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
     private static boolean doubleRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
         int step = DS.length();
         long bound = Elements.vectorFriendly(a, o) ? n - n % step : 0;
@@ -312,6 +339,8 @@ final class UnaryKernels {
                     one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 8, ORDER);
                 }
             }
+            case GELU_TANH -> { for (; i < bound; i += step) SmoothActivations.geluTanh(dload(a, ao + i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SILU -> { for (; i < bound; i += step) SmoothActivations.silu(dload(a, ao + i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
             default -> { return false; }
         }
         for (; i < n; i++) o.setAtIndex(Elements.F64, oo + i, scalar(op, a.getAtIndex(Elements.F64, ao + i)));
