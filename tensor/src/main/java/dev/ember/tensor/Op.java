@@ -3,14 +3,14 @@ package dev.ember.tensor;
 /**
  * Every differentiable op that records a node in the backward graph. Each constant has exactly
  * one row in {@link Derivatives}; the switch there has no default branch, so a constant without
- * a row does not compile. Composite ops (gelu, softmax, var, ...) are built from these and need
+ * a row does not compile. Composite ops (softmax, var, ...) are built from these and need
  * no constant of their own.
  */
 enum Op {
     // unary elementwise, named as in UnaryOp
     NEG, ABS, EXP, EXP2, LOG, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TAN, ASIN, ACOS, ATAN,
     SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, RELU, FLOOR, CEIL, ROUND, TRUNC, SIGN,
-    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC,
+    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC, GELU, GELU_TANH, SILU,
     // binary elementwise, named as in BinaryOp
     ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
     // elementwise with Java-number parameters
@@ -30,12 +30,13 @@ enum Op {
     // convolution (im2col + GEMM) and its window layouts
     CONVOLUTION, IM2COL, COL2IM,
     // fused backward kernels recorded as ops of their own, so higher-order gradients work
-    THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD;
+    THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD, GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD;
 
     /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
     String backwardName() {
         StringBuilder name = new StringBuilder();
-        for (String part : name().split("_")) {
+        // PyTorch has one gelu op with an approximate argument: GeluBackward0 either way
+        for (String part : name().replace("GELU_TANH", "GELU").split("_")) {
             name.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
         }
         return name.append("Backward0").toString();
