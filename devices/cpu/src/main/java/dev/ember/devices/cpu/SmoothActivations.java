@@ -37,15 +37,16 @@ final class SmoothActivations {
     private static final double SLOPE_LIMIT = 1e6;
 
     /**
-     * erfc(z) ≈ t exp(-z² + q(t)), t = 1/(1 + z/2), with q the polynomial of these coefficients
-     * (lowest degree first): the Chebyshev fit of Numerical Recipes' {@code erfcc} (Press,
-     * Teukolsky, Vetterling, Flannery, Numerical Recipes in C, 2nd ed., 1992, section 6.2),
-     * whose fractional error is below 1.2e-7 for every z ≥ 0 (1.07e-7 measured against
-     * float64 erfc on a dense grid of [0, 26]).
+     * erfc(z) ≈ t P(t) exp(-z²), t = 1/(1 + z/2), z ≥ 0, with P the polynomial of these
+     * coefficients (lowest degree first). The substitution is Numerical Recipes' {@code erfcc}
+     * (Press et al., Numerical Recipes in C, 2nd ed., 1992, section 6.2), which fits log P and so
+     * needs a second exp; P itself, fitted for relative error by
+     * {@code tools/approximations/erfc_polynomial.py} (1.1e-8 in float64, 2.8e-7 for t P(t)
+     * evaluated in float32), lets GELU's derivative share one exp with its value.
      */
-    private static final float Q0 = -1.26551223f, Q1 = 1.00002368f, Q2 = 0.37409196f, Q3 = 0.09678418f,
-            Q4 = -0.18628806f, Q5 = 0.27886807f, Q6 = -1.13520398f, Q7 = 1.48851587f, Q8 = -0.82215223f,
-            Q9 = 0.17087277f;
+    private static final float P0 = 0.2820948f, P1 = 0.28209385f, P2 = 0.24688074f, P3 = 0.1753744f, P4 = 0.09301944f,
+            P5 = -0.057314686f, P6 = 0.12730363f, P7 = -0.44731727f, P8 = 0.48650026f, P9 = -0.23102392f,
+            P10 = 0.042388767f;
     /** t in terms of x: z = |x|/√2, so z/2 = |x|/(2√2). */
     private static final float HALF_SQRT_HALF = (float) (SQRT_HALF / 2);
     /** Beyond this |x|, exp(-x²/2) is below float32's smallest subnormal; clamping keeps x² finite. */
@@ -96,51 +97,51 @@ final class SmoothActivations {
 
     private static FloatVector broadcast(float value) { return FloatVector.broadcast(FS, value); }
 
-    /**
-     * Φ(-|x|) = erfc(|x|/√2)/2. The exponent -x²/2 + q is large in the tails, so its rounding
-     * would cost up to ~4e-6 relative: x² is split exactly with a fused multiply-add, and the
-     * rounding error {@code err} of the final sum (Knuth's two-sum) is applied as
-     * exp(sum)(1 + err). Relative error measured below 4e-7 wherever the result is normal.
-     */
-    static FloatVector halfErfc(FloatVector x) {
-        FloatVector ax = x.abs();
+    /** t P(t) = erfc(z) exp(z²) at z = |x|/√2, from {@code ax} = |x|. */
+    private static FloatVector scaledErfc(FloatVector ax) {
         FloatVector t = broadcast(1f).div(ax.fma(HALF_SQRT_HALF, 1f));
-        FloatVector q = t.fma(Q9, Q8);
-        q = q.fma(t, broadcast(Q7));
-        q = q.fma(t, broadcast(Q6));
-        q = q.fma(t, broadcast(Q5));
-        q = q.fma(t, broadcast(Q4));
-        q = q.fma(t, broadcast(Q3));
-        q = q.fma(t, broadcast(Q2));
-        q = q.fma(t, broadcast(Q1));
-        q = q.fma(t, broadcast(Q0));
+        FloatVector p = t.fma(P10, P9);
+        p = p.fma(t, broadcast(P8));
+        p = p.fma(t, broadcast(P7));
+        p = p.fma(t, broadcast(P6));
+        p = p.fma(t, broadcast(P5));
+        p = p.fma(t, broadcast(P4));
+        p = p.fma(t, broadcast(P3));
+        p = p.fma(t, broadcast(P2));
+        p = p.fma(t, broadcast(P1));
+        p = p.fma(t, broadcast(P0));
+        return t.mul(p);
+    }
+
+    /**
+     * exp(-x²/2) from {@code ax} = |x|. In the tails x² is large, and rounding it would cost up
+     * to ~4e-6 relative: x² = square + squareError exactly (a fused multiply-add), and the small
+     * part is applied as exp(-squareError/2) ≈ 1 - squareError/2.
+     */
+    private static FloatVector gaussian(FloatVector ax) {
         FloatVector clamped = ax.min(UNDERFLOW);
         FloatVector square = clamped.mul(clamped);
         FloatVector squareError = clamped.fma(clamped, square.neg());
-        FloatVector big = square.mul(-0.5f);
-        FloatVector small = squareError.fma(broadcast(-0.5f), q);
-        FloatVector sum = big.add(small);
-        FloatVector bigRounded = sum.sub(small);
-        FloatVector smallRounded = sum.sub(bigRounded);
-        FloatVector err = big.sub(bigRounded).add(small.sub(smallRounded));
-        FloatVector e = sum.lanewise(VectorOperators.EXP);
-        return t.mul(e.fma(err, e)).mul(0.5f);
-    }
-
-    static FloatVector gelu(FloatVector x) {
-        FloatVector h = halfErfc(x);
-        return x.mul(h.neg().add(1f).blend(h, x.compare(VectorOperators.LT, 0f)));
-    }
-
-    static FloatVector geluDerivative(FloatVector x) {
-        FloatVector h = halfErfc(x);
-        FloatVector cdf = h.neg().add(1f).blend(h, x.compare(VectorOperators.LT, 0f));
-        FloatVector clamped = x.abs().min(UNDERFLOW);
-        FloatVector square = clamped.mul(clamped);
-        FloatVector squareError = clamped.fma(clamped, square.neg());
         FloatVector gauss = square.mul(-0.5f).lanewise(VectorOperators.EXP);
-        // exp(-(square + squareError)/2) = gauss exp(-squareError/2) ≈ gauss (1 - squareError/2)
-        gauss = gauss.fma(squareError.mul(-0.5f), gauss);
+        return gauss.fma(squareError.mul(-0.5f), gauss);
+    }
+
+    /** Φ(x) from h = Φ(-|x|): h for x < 0, 1 - h otherwise. */
+    private static FloatVector cdf(FloatVector x, FloatVector h) {
+        return h.neg().add(1f).blend(h, x.compare(VectorOperators.LT, 0f));
+    }
+
+    /** x Φ(x); relative error measured below 4e-7 wherever the result is a normal float. */
+    static FloatVector gelu(FloatVector x) {
+        FloatVector ax = x.abs();
+        return x.mul(cdf(x, scaledErfc(ax).mul(gaussian(ax)).mul(0.5f)));
+    }
+
+    /** Φ(x) + x φ(x), with one exp for both terms. */
+    static FloatVector geluDerivative(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector gauss = gaussian(ax);
+        FloatVector cdf = cdf(x, scaledErfc(ax).mul(gauss).mul(0.5f));
         return x.mul(gauss).fma(broadcast(INV_SQRT_2PI_F), cdf);
     }
 
