@@ -306,7 +306,7 @@ final class BinaryKernels {
                 case DIV -> x / y;
                 case MAXIMUM -> Math.max(x, y);
                 case THRESHOLD_BACKWARD -> y <= 0 ? 0f : x;
-                case GELU_BACKWARD -> (float) (x * SmoothActivations.geluDerivative(y));
+                case GELU_BACKWARD -> x * SmoothActivations.geluDerivative(y);
                 case GELU_TANH_BACKWARD -> (float) (x * SmoothActivations.geluTanhDerivative(y));
                 case SILU_BACKWARD -> (float) (x * SmoothActivations.siluDerivative(y));
                 default -> Math.min(x, y);

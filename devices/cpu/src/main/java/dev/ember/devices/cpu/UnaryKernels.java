@@ -5,6 +5,7 @@ import dev.ember.devices.Strided;
 import dev.ember.devices.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -213,7 +214,8 @@ final class UnaryKernels {
      * every vector (a 2-3x slower training loop and hundreds of MB/s of garbage).
      */
     private static boolean floatRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
-        long bound = Elements.vectorFriendly(a, o) ? n - n % FS.length() : 0;
+        boolean friendly = Elements.vectorFriendly(a, o);
+        long bound = friendly ? n - n % FS.length() : 0;
         long i = switch (op) {
             case NEG -> floatNeg(a, ao, o, oo, bound);
             case ABS -> floatAbs(a, ao, o, oo, bound);
@@ -230,13 +232,34 @@ final class UnaryKernels {
             default -> -1;
         };
         if (i < 0) return false;
-        if (i < n) floatTail(op, a, ao, o, oo, i, n);
+        if (i < n) {
+            // the smooth activations cost as much per scalar element as per vector: one masked step
+            if (friendly && (op == UnaryOp.GELU || op == UnaryOp.GELU_TANH || op == UnaryOp.SILU)) {
+                floatSmoothTail(op, a, ao, o, oo, i, n);
+            } else {
+                floatTail(op, a, ao, o, oo, i, n);
+            }
+        }
         return true;
+    }
+
+    private static void floatSmoothTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
+        VectorMask<Float> mask = FS.indexInRange(from, n);
+        FloatVector x = FloatVector.fromMemorySegment(FS, a, (ao + from) * 4, ORDER, mask);
+        FloatVector r = switch (op) {
+            case GELU -> SmoothActivations.gelu(x);
+            case GELU_TANH -> SmoothActivations.geluTanh(x);
+            default -> SmoothActivations.silu(x);
+        };
+        r.intoMemorySegment(o, (oo + from) * 4, ORDER, mask);
     }
 
     /** Elements {@code [from, n)} one at a time; its own method so that its traps do not recompile the dispatch. */
     private static void floatTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
-        for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) scalar(op, a.getAtIndex(Elements.F32, ao + i)));
+        for (long i = from; i < n; i++) {
+            float x = a.getAtIndex(Elements.F32, ao + i);
+            o.setAtIndex(Elements.F32, oo + i, op == UnaryOp.GELU ? SmoothActivations.gelu(x) : (float) scalar(op, x));
+        }
     }
 
     private static long floatNeg(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
