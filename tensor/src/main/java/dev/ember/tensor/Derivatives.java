@@ -50,6 +50,10 @@ final class Derivatives {
             case GELU -> one(Elementwise.activationBackward(BinaryOp.GELU_BACKWARD, g, n.saved(0)));
             case GELU_TANH -> one(Elementwise.activationBackward(BinaryOp.GELU_TANH_BACKWARD, g, n.saved(0)));
             case SILU -> one(Elementwise.activationBackward(BinaryOp.SILU_BACKWARD, g, n.saved(0)));
+            // gradient times f'(input): linear in the gradient, and f'' (composed) for the input
+            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> two(
+                    Elementwise.activationBackward(BinaryOp.valueOf(n.op.name()), g, n.saved(1)),
+                    g.mul(n.saved(0)).mul(Activations.secondDerivative(n.op, n.saved(1))));
 
             case ADD -> two(g, g);
             case SUB -> two(g, g.neg());
@@ -158,10 +162,6 @@ final class Derivatives {
             case THRESHOLD_BACKWARD -> two(Elementwise.thresholdBackward(g, n.saved(0)), Tensor.zerosLike(n.saved(0)));
             case MAX_POOL -> one(MaxPooling.backward(g, n.saved(0), n.inputShapes[0]));
             case MAX_POOL_BACKWARD -> one(MaxPooling.gatherAtIndices(g, n.saved(0)));
-            // gradient times f'(input): linear in the gradient, and f'' (composed) for the input
-            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> two(
-                    Elementwise.activationBackward(BinaryOp.valueOf(n.op.name()), g, n.saved(1)),
-                    g.mul(n.saved(0)).mul(Activations.secondDerivative(n.op, n.saved(1))));
         };
     }
 

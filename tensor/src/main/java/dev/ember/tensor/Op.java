@@ -3,7 +3,7 @@ package dev.ember.tensor;
 /**
  * Every differentiable op that records a node in the backward graph. Each constant has exactly
  * one row in {@link Derivatives}; the switch there has no default branch, so a constant without
- * a row does not compile. Composite ops (softmax, var, ...) are built from these and need
+ * a row does not compile. Composite ops (gelu, softmax, var, ...) are built from these and need
  * no constant of their own.
  */
 enum Op {
@@ -29,8 +29,10 @@ enum Op {
     INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD,
     // convolution (im2col + GEMM) and its window layouts
     CONVOLUTION, IM2COL, COL2IM,
+    // fused activation gradients, (gradient, input) -> gradient * f'(input), named as in BinaryOp
+    GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD,
     // fused backward kernels recorded as ops of their own, so higher-order gradients work
-    THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD, GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD;
+    THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD;
 
     /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
     String backwardName() {

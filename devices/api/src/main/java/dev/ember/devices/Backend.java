@@ -3,7 +3,7 @@ package dev.ember.devices;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The primitive kernels a device backend provides. Everything else (softmax, linear,
+ * The primitive kernels a device backend provides. Everything else (gelu, softmax, linear,
  * cross-entropy, ...) is composed from these in the tensor layer, so a new backend works as
  * soon as it implements this interface. Backends never see autograd.
  *
