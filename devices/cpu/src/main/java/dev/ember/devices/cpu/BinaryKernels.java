@@ -21,9 +21,10 @@ import static dev.ember.devices.cpu.UnaryKernels.ORDER;
  * Elementwise ops of two operands with PyTorch's semantics: MAXIMUM/MINIMUM propagate NaN,
  * REMAINDER takes the divisor's sign and FMOD the dividend's, integer DIV truncates and
  * integer arithmetic is exact 64-bit. float32/float64 unit-stride runs (or a broadcast
- * scalar operand) use the Vector API for the arithmetic ops, the activation backward ops
- * (exact GELU's in float32 only) and the comparisons (whose masks are narrowed to BOOL bytes); other float32/float64 comparisons run
- * in tight scalar loops, and only the remaining dtype/op pairs go through blocks of doubles.
+ * scalar operand) use the Vector API for the arithmetic ops, THRESHOLD_BACKWARD, the
+ * activation backward ops (exact GELU's in float32 only) and the comparisons (whose masks are
+ * narrowed to BOOL bytes); other float32/float64 comparisons run in tight scalar loops, and
+ * only the remaining dtype/op pairs go through blocks of doubles.
  *
  * <pre>{@code
  * BinaryKernels.apply(BinaryOp.ADD, left, right, output);
