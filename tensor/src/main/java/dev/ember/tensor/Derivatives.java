@@ -1,5 +1,7 @@
 package dev.ember.tensor;
 
+import dev.ember.devices.BinaryOp;
+
 /**
  * The derivative table: one row per {@link Op}, giving the gradient of each forward input
  * from the gradient {@code g} of the output. Rows are written with Tensor ops, so they are
@@ -45,6 +47,13 @@ final class Derivatives {
             case EXPM1 -> one(g.mul(n.saved(0).add(1)));
             case ERF -> one(g.mul(n.saved(0).square().neg().exp()).mul(TWO_OVER_SQRT_PI));
             case ERFC -> one(g.mul(n.saved(0).square().neg().exp()).mul(-TWO_OVER_SQRT_PI));
+            case GELU -> one(Elementwise.activationBackward(BinaryOp.GELU_BACKWARD, g, n.saved(0)));
+            case GELU_TANH -> one(Elementwise.activationBackward(BinaryOp.GELU_TANH_BACKWARD, g, n.saved(0)));
+            case SILU -> one(Elementwise.activationBackward(BinaryOp.SILU_BACKWARD, g, n.saved(0)));
+            // gradient times f'(input): linear in the gradient, and f'' (composed) for the input
+            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> two(
+                    Elementwise.activationBackward(BinaryOp.valueOf(n.op.name()), g, n.saved(1)),
+                    g.mul(n.saved(0)).mul(Activations.secondDerivative(n.op, n.saved(1))));
 
             case ADD -> two(g, g);
             case SUB -> two(g, g.neg());

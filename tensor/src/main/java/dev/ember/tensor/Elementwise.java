@@ -20,7 +20,8 @@ final class Elementwise {
             UnaryOp.EXP, UnaryOp.EXP2, UnaryOp.LOG, UnaryOp.LOG2, UnaryOp.LOG10, UnaryOp.SQRT, UnaryOp.RSQRT,
             UnaryOp.SIN, UnaryOp.COS, UnaryOp.TAN, UnaryOp.ASIN, UnaryOp.ACOS, UnaryOp.ATAN, UnaryOp.SINH,
             UnaryOp.COSH, UnaryOp.TANH, UnaryOp.ASINH, UnaryOp.ACOSH, UnaryOp.ATANH, UnaryOp.SIGMOID,
-            UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.ERF, UnaryOp.ERFC);
+            UnaryOp.RECIPROCAL, UnaryOp.LOG1P, UnaryOp.EXPM1, UnaryOp.ERF, UnaryOp.ERFC, UnaryOp.GELU, UnaryOp.GELU_TANH,
+            UnaryOp.SILU);
 
     /** Unary ops whose derivative row reads the result rather than the input. */
     private static final Set<UnaryOp> SAVES_RESULT = EnumSet.of(
@@ -88,6 +89,20 @@ final class Elementwise {
         Tensor out = compute(BinaryOp.THRESHOLD_BACKWARD, grad, in);
         OpNode node = OpNode.record(Op.THRESHOLD_BACKWARD, out, grad, in);
         if (node != null) node.save(in);
+        return out;
+    }
+
+    /**
+     * The gradient of GELU, its tanh form or SiLU in one pass, {@code grad * f'(input)} for
+     * {@code op} = GELU_BACKWARD, GELU_TANH_BACKWARD or SILU_BACKWARD (PyTorch's gelu_backward,
+     * silu_backward). Recorded as an op of its own, whose row is composed of Tensor ops, so
+     * higher-order gradients work.
+     */
+    static Tensor activationBackward(BinaryOp op, Tensor grad, Tensor input) {
+        Tensor in = input.to(grad.dtype());
+        Tensor out = compute(op, grad, in);
+        OpNode node = OpNode.record(Op.valueOf(op.name()), out, grad, in);
+        if (node != null) node.save(grad, in);
         return out;
     }
 

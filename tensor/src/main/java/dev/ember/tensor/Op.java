@@ -10,7 +10,7 @@ enum Op {
     // unary elementwise, named as in UnaryOp
     NEG, ABS, EXP, EXP2, LOG, LOG2, LOG10, SQRT, RSQRT, SIN, COS, TAN, ASIN, ACOS, ATAN,
     SINH, COSH, TANH, ASINH, ACOSH, ATANH, SIGMOID, RELU, FLOOR, CEIL, ROUND, TRUNC, SIGN,
-    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC,
+    RECIPROCAL, SQUARE, LOG1P, EXPM1, ERF, ERFC, GELU, GELU_TANH, SILU,
     // binary elementwise, named as in BinaryOp
     ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
     // elementwise with Java-number parameters
@@ -31,13 +31,16 @@ enum Op {
     INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD,
     // convolution (im2col + GEMM) and its window layouts
     CONVOLUTION, IM2COL, COL2IM,
+    // fused activation gradients, (gradient, input) -> gradient * f'(input), named as in BinaryOp
+    GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD,
     // fused backward kernels recorded as ops of their own, so higher-order gradients work
     THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD;
 
     /** The name PyTorch gives this op's backward node, e.g. {@code MulBackward0}. */
     String backwardName() {
         StringBuilder name = new StringBuilder();
-        for (String part : name().split("_")) {
+        // PyTorch has one gelu op with an approximate argument: GeluBackward0 either way
+        for (String part : name().replace("GELU_TANH", "GELU").split("_")) {
             name.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
         }
         return name.append("Backward0").toString();

@@ -152,6 +152,13 @@ class OpGradCheckTest {
         op("gelu exact", in -> x(in).gelu(), normal(2, 3));
         op("gelu tanh", in -> x(in).gelu(true), normal(2, 3));
         op("silu", in -> x(in).silu(), normal(2, 3));
+        // the fused kernels' tails, and their backward ops' rows one order further (third derivatives)
+        op("gelu exact wide", in -> x(in).gelu(), mapped(v -> 3 * v, 2, 3));
+        op("gelu tanh wide", in -> x(in).gelu(true), mapped(v -> 3 * v, 2, 3));
+        op("silu wide", in -> x(in).silu(), mapped(v -> 4 * v, 2, 3));
+        op("gelu exact gradient", in -> gradientOf(Tensor::gelu, x(in)), normal(2, 3));
+        op("gelu tanh gradient", in -> gradientOf(t -> t.gelu(true), x(in)), normal(2, 3));
+        op("silu gradient", in -> gradientOf(Tensor::silu, x(in)), normal(2, 3));
         op("softplus", in -> x(in).softplus(), normal(2, 3));
         op("softplus beta 2", in -> x(in).softplus(2, 20), normal(2, 3));
         op("leakyRelu", in -> x(in).leakyRelu(0.1), awayFromZero(2, 3));
@@ -388,13 +395,25 @@ class OpGradCheckTest {
         op("topk smallest", in -> x(in).topk(2, 0, false).values(), normal(3, 2));
     }
 
+    /**
+     * d/dx sum(f(x)) with a graph: checking it checks the second derivative of f, and its
+     * second-order check the third. Numerical evaluations pass plain tensors, given a graph here.
+     */
+    private static Tensor gradientOf(java.util.function.UnaryOperator<Tensor> f, Tensor x) {
+        try (var mode = dev.ember.autograd.GradMode.enableGrad()) {
+            Tensor input = x.requiresGrad() ? x : x.detach().requiresGrad_(true);
+            return Autograd.grad(List.of(f.apply(input).sum()), List.of(input), true).get(0);
+        }
+    }
+
     /** The ops whose gradient function itself is checked against finite differences. */
     private static final List<String> SECOND_ORDER = List.of(
             "mul", "mul broadcast", "div", "div broadcast", "exp", "log", "tanh", "sigmoid", "pow", "pow scalar fractional",
             "matmul 2d 2d", "matmul batched broadcast", "softmax", "logSoftmax", "sum all", "sum dim keepdim",
             "mean dim", "gelu exact", "gelu tanh", "cumsum", "cumprod", "indexSelect", "slice with step", "where",
             "sqrt", "sin", "atan2", "var dim", "logsumexp", "norm 2", "prod dim", "lerp tensor weight", "addcdiv",
-            "gather", "silu", "softplus", "relu", "relu times input", "maxPool2d", "maxPool2d overlapping padded");
+            "gather", "silu", "softplus", "relu", "relu times input", "maxPool2d", "maxPool2d overlapping padded",
+            "gelu exact wide", "gelu tanh wide", "silu wide", "gelu exact gradient", "gelu tanh gradient", "silu gradient");
 
     @TestFactory
     Stream<DynamicTest> firstOrderGradientsMatchFiniteDifferences() {

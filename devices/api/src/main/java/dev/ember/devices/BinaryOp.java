@@ -7,13 +7,15 @@ package dev.ember.devices;
  * where PyTorch's true division wants it. {@link #THRESHOLD_BACKWARD} is PyTorch's
  * {@code threshold_backward} at threshold 0, the gradient of relu: the left operand (the
  * gradient) where the right one (the input or result) is above 0, else 0 (NaN passes the gradient).
+ * {@link #GELU_BACKWARD}, {@link #GELU_TANH_BACKWARD} and {@link #SILU_BACKWARD} take (gradient,
+ * input) likewise and give {@code gradient * f'(input)} for the unary op of that name.
  */
 public enum BinaryOp {
     ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM, ATAN2, FMOD, REMAINDER, FLOOR_DIVIDE,
     BITWISE_AND, BITWISE_OR, BITWISE_XOR,
     EQ(true), NE(true), LT(true), LE(true), GT(true), GE(true),
     LOGICAL_AND(true), LOGICAL_OR(true), LOGICAL_XOR(true),
-    THRESHOLD_BACKWARD;
+    THRESHOLD_BACKWARD, GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD;
 
     private final boolean predicate;
 

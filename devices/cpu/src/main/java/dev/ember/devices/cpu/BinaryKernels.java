@@ -21,9 +21,10 @@ import static dev.ember.devices.cpu.UnaryKernels.ORDER;
  * Elementwise ops of two operands with PyTorch's semantics: MAXIMUM/MINIMUM propagate NaN,
  * REMAINDER takes the divisor's sign and FMOD the dividend's, integer DIV truncates and
  * integer arithmetic is exact 64-bit. float32/float64 unit-stride runs (or a broadcast
- * scalar operand) use the Vector API for the arithmetic ops, THRESHOLD_BACKWARD and the
- * comparisons (whose masks are narrowed to BOOL bytes); other float32/float64 comparisons run
- * in tight scalar loops, and only the remaining dtype/op pairs go through blocks of doubles.
+ * scalar operand) use the Vector API for the arithmetic ops, THRESHOLD_BACKWARD, the
+ * activation backward ops (exact GELU's in float32 only) and the comparisons (whose masks are
+ * narrowed to BOOL bytes); other float32/float64 comparisons run in tight scalar loops, and
+ * only the remaining dtype/op pairs go through blocks of doubles.
  *
  * <pre>{@code
  * BinaryKernels.apply(BinaryOp.ADD, left, right, output);
@@ -60,7 +61,7 @@ final class BinaryKernels {
         long as = it.innerStride(0);
         long bs = it.innerStride(1);
         long os = it.innerStride(2);
-        Parallel.forRange(numel, op == BinaryOp.POW || op == BinaryOp.ATAN2 ? 8 : 1, (start, end) -> {
+        Parallel.forRange(numel, cost(op), (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
             Scratch scratch = null;
             for (long remaining = end - start; remaining > 0; ) {
@@ -73,12 +74,22 @@ final class BinaryKernels {
         });
     }
 
+    private static long cost(BinaryOp op) {
+        return switch (op) {
+            case POW, ATAN2, GELU_TANH_BACKWARD, SILU_BACKWARD -> 8;
+            case GELU_BACKWARD -> 16;
+            default -> 1;
+        };
+    }
+
     private static boolean vectorised(BinaryOp op, DType t, DType ot, long as, long bs, long os) {
         if (t != DType.FLOAT32 && t != DType.FLOAT64) return false;
         if (op.isPredicate()) return ot == DType.BOOL;
         return os == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0) && t == ot
                 && switch (op) {
-                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD -> true;
+                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> true;
+                    // float64 exact GELU has no vector erfc accurate to float64: the scalar path
+                    case GELU_BACKWARD -> t == DType.FLOAT32;
                     default -> false;
                 };
     }
@@ -159,6 +170,8 @@ final class BinaryKernels {
             case LOGICAL_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 || y[j] != 0 ? 1 : 0; }
             case LOGICAL_XOR -> { for (int j = 0; j < n; j++) r[j] = (x[j] != 0) != (y[j] != 0) ? 1 : 0; }
             case THRESHOLD_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = y[j] <= 0 ? 0 : x[j]; }
+            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD ->
+                    throw new IllegalStateException(op + " has no integer loop");
         }
     }
 
@@ -190,6 +203,9 @@ final class BinaryKernels {
             case REMAINDER -> { for (int j = 0; j < n; j++) r[j] = remainder(x[j], y[j]); }
             case FLOOR_DIVIDE -> { for (int j = 0; j < n; j++) r[j] = floorDivide(x[j], y[j]); }
             case THRESHOLD_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = y[j] <= 0 ? 0 : x[j]; }
+            case GELU_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.geluDerivative(y[j]); }
+            case GELU_TANH_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.geluTanhDerivative(y[j]); }
+            case SILU_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.siluDerivative(y[j]); }
             default -> throw new IllegalStateException(op + " has no floating loop");
         }
     }
@@ -253,6 +269,9 @@ final class BinaryKernels {
             case MAXIMUM -> floatMaximum(a, ao, as, b, bo, bs, o, oo, bound);
             case MINIMUM -> floatMinimum(a, ao, as, b, bo, bs, o, oo, bound);
             case THRESHOLD_BACKWARD -> floatThresholdBackward(a, ao, as, b, bo, bs, o, oo, bound);
+            case GELU_BACKWARD -> floatGeluBackward(a, ao, as, b, bo, bs, o, oo, bound);
+            case GELU_TANH_BACKWARD -> floatGeluTanhBackward(a, ao, as, b, bo, bs, o, oo, bound);
+            case SILU_BACKWARD -> floatSiluBackward(a, ao, as, b, bo, bs, o, oo, bound);
             default -> throw new IllegalStateException(op + " is not vectorised");
         };
         if (friendly && i < n) {
@@ -270,6 +289,9 @@ final class BinaryKernels {
                 case DIV -> x.div(y);
                 case MAXIMUM -> x.max(y);
                 case MINIMUM -> x.min(y);
+                case GELU_BACKWARD -> x.mul(SmoothActivations.geluDerivative(y));
+                case GELU_TANH_BACKWARD -> x.mul(SmoothActivations.geluTanhDerivative(y));
+                case SILU_BACKWARD -> x.mul(SmoothActivations.siluDerivative(y));
                 default -> x.blend(0f, y.compare(VectorOperators.LE, 0f));
             };
             r.intoMemorySegment(o, (oo + i) * 4, ORDER, mask);
@@ -285,6 +307,9 @@ final class BinaryKernels {
                 case DIV -> x / y;
                 case MAXIMUM -> Math.max(x, y);
                 case THRESHOLD_BACKWARD -> y <= 0 ? 0f : x;
+                case GELU_BACKWARD -> x * SmoothActivations.geluDerivative(y);
+                case GELU_TANH_BACKWARD -> (float) (x * SmoothActivations.geluTanhDerivative(y));
+                case SILU_BACKWARD -> (float) (x * SmoothActivations.siluDerivative(y));
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F32, oo + i, r);
@@ -343,6 +368,33 @@ final class BinaryKernels {
         return i;
     }
 
+    private static long floatGeluBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                          MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            fv(a, ao, as, i).mul(SmoothActivations.geluDerivative(fv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
+    private static long floatGeluTanhBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                              MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            fv(a, ao, as, i).mul(SmoothActivations.geluTanhDerivative(fv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
+    private static long floatSiluBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                          MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            fv(a, ao, as, i).mul(SmoothActivations.siluDerivative(fv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
     private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment o, long oo, long n) {
         int step = DS.length();
@@ -361,6 +413,16 @@ final class BinaryKernels {
                             .intoMemorySegment(o, (oo + i) * 8, ORDER);
                 }
             }
+            case GELU_TANH_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    dv(a, ao, as, i).mul(SmoothActivations.geluTanhDerivative(dv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
+            case SILU_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    dv(a, ao, as, i).mul(SmoothActivations.siluDerivative(dv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
             default -> throw new IllegalStateException(op + " is not vectorised");
         }
         for (; i < n; i++) {
@@ -373,6 +435,8 @@ final class BinaryKernels {
                 case DIV -> x / y;
                 case MAXIMUM -> Math.max(x, y);
                 case THRESHOLD_BACKWARD -> y <= 0 ? 0.0 : x;
+                case GELU_TANH_BACKWARD -> x * SmoothActivations.geluTanhDerivative(y);
+                case SILU_BACKWARD -> x * SmoothActivations.siluDerivative(y);
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F64, oo + i, r);

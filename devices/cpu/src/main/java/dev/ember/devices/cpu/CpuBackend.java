@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
 
 import static dev.ember.devices.cpu.OperandChecks.dtype;
+import static dev.ember.devices.cpu.OperandChecks.floating;
 import static dev.ember.devices.cpu.OperandChecks.notFloating;
 import static dev.ember.devices.cpu.OperandChecks.operand;
 import static dev.ember.devices.cpu.OperandChecks.sameDtype;
@@ -114,6 +115,7 @@ public final class CpuBackend implements Backend {
         if (op.isPredicate()) dtype(name, "output", output, DType.BOOL);
         else sameDtype(name, input, output);
         if (op == UnaryOp.BITWISE_NOT) notFloating(name, input);
+        if (op == UnaryOp.GELU || op == UnaryOp.GELU_TANH || op == UnaryOp.SILU) floating(name, input);
         UnaryKernels.apply(op, input, output);
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(output);
@@ -131,6 +133,7 @@ public final class CpuBackend implements Backend {
         if (op.isPredicate()) dtype(name, "output", output, DType.BOOL);
         else sameDtype(name, left, output);
         if (op == BinaryOp.BITWISE_AND || op == BinaryOp.BITWISE_OR || op == BinaryOp.BITWISE_XOR) notFloating(name, left);
+        if (op == BinaryOp.GELU_BACKWARD || op == BinaryOp.GELU_TANH_BACKWARD || op == BinaryOp.SILU_BACKWARD) floating(name, left);
         BinaryKernels.apply(op, left, right, output);
         Reference.reachabilityFence(left);
         Reference.reachabilityFence(right);

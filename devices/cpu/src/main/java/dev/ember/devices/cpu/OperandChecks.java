@@ -47,6 +47,12 @@ final class OperandChecks {
         }
     }
 
+    static void floating(Object op, Strided s) {
+        if (!s.dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException(name(op) + " is not implemented for " + s.dtype());
+        }
+    }
+
     static int dim(Object op, int dim, int rank) {
         int d = dim < 0 ? dim + Math.max(rank, 1) : dim;
         if (d < 0 || d >= Math.max(rank, 1) || (rank == 0 && d != 0)) {

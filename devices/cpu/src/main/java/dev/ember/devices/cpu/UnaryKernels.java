@@ -5,6 +5,7 @@ import dev.ember.devices.Strided;
 import dev.ember.devices.UnaryOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -170,6 +171,9 @@ final class UnaryKernels {
             case EXPM1 -> { for (int j = 0; j < n; j++) r[j] = Math.expm1(x[j]); }
             case ERF -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erf(x[j]); }
             case ERFC -> { for (int j = 0; j < n; j++) r[j] = SpecialFunctions.erfc(x[j]); }
+            case GELU -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.gelu(x[j]); }
+            case GELU_TANH -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.geluTanh(x[j]); }
+            case SILU -> { for (int j = 0; j < n; j++) r[j] = SmoothActivations.silu(x[j]); }
             case BITWISE_NOT, LOGICAL_NOT, ISNAN, ISINF, ISFINITE ->
                     throw new IllegalStateException(op + " has no floating loop");
         }
@@ -187,6 +191,9 @@ final class UnaryKernels {
             case LOG -> Math.log(x);
             case TANH -> Math.tanh(x);
             case SIGMOID -> SpecialFunctions.sigmoid(x);
+            case GELU -> SmoothActivations.gelu(x);
+            case GELU_TANH -> SmoothActivations.geluTanh(x);
+            case SILU -> SmoothActivations.silu(x);
             default -> throw new IllegalStateException(op + " is not vectorised");
         };
     }
@@ -207,7 +214,8 @@ final class UnaryKernels {
      * every vector (a 2-3x slower training loop and hundreds of MB/s of garbage).
      */
     private static boolean floatRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
-        long bound = Elements.vectorFriendly(a, o) ? n - n % FS.length() : 0;
+        boolean friendly = Elements.vectorFriendly(a, o);
+        long bound = friendly ? n - n % FS.length() : 0;
         long i = switch (op) {
             case NEG -> floatNeg(a, ao, o, oo, bound);
             case ABS -> floatAbs(a, ao, o, oo, bound);
@@ -218,16 +226,40 @@ final class UnaryKernels {
             case LOG -> floatLog(a, ao, o, oo, bound);
             case TANH -> floatTanh(a, ao, o, oo, bound);
             case SIGMOID -> floatSigmoid(a, ao, o, oo, bound);
+            case GELU -> floatGelu(a, ao, o, oo, bound);
+            case GELU_TANH -> floatGeluTanh(a, ao, o, oo, bound);
+            case SILU -> floatSilu(a, ao, o, oo, bound);
             default -> -1;
         };
         if (i < 0) return false;
-        if (i < n) floatTail(op, a, ao, o, oo, i, n);
+        if (i < n) {
+            // the smooth activations cost as much per scalar element as per vector: one masked step
+            if (friendly && (op == UnaryOp.GELU || op == UnaryOp.GELU_TANH || op == UnaryOp.SILU)) {
+                floatSmoothTail(op, a, ao, o, oo, i, n);
+            } else {
+                floatTail(op, a, ao, o, oo, i, n);
+            }
+        }
         return true;
+    }
+
+    private static void floatSmoothTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
+        VectorMask<Float> mask = FS.indexInRange(from, n);
+        FloatVector x = FloatVector.fromMemorySegment(FS, a, (ao + from) * 4, ORDER, mask);
+        FloatVector r = switch (op) {
+            case GELU -> SmoothActivations.gelu(x);
+            case GELU_TANH -> SmoothActivations.geluTanh(x);
+            default -> SmoothActivations.silu(x);
+        };
+        r.intoMemorySegment(o, (oo + from) * 4, ORDER, mask);
     }
 
     /** Elements {@code [from, n)} one at a time; its own method so that its traps do not recompile the dispatch. */
     private static void floatTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
-        for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) scalar(op, a.getAtIndex(Elements.F32, ao + i)));
+        for (long i = from; i < n; i++) {
+            float x = a.getAtIndex(Elements.F32, ao + i);
+            o.setAtIndex(Elements.F32, oo + i, op == UnaryOp.GELU ? SmoothActivations.gelu(x) : (float) scalar(op, x));
+        }
     }
 
     private static long floatNeg(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
@@ -292,6 +324,24 @@ final class UnaryKernels {
         return i;
     }
 
+    private static long floatGelu(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.gelu(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatGeluTanh(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.geluTanh(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
+    private static long floatSilu(MemorySegment a, long ao, MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) SmoothActivations.silu(fload(a, ao + i)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        return i;
+    }
+
     private static boolean doubleRow(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long n) {
         int step = DS.length();
         long bound = Elements.vectorFriendly(a, o) ? n - n % step : 0;
@@ -312,6 +362,8 @@ final class UnaryKernels {
                     one.div(e.add(one)).intoMemorySegment(o, (oo + i) * 8, ORDER);
                 }
             }
+            case GELU_TANH -> { for (; i < bound; i += step) SmoothActivations.geluTanh(dload(a, ao + i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
+            case SILU -> { for (; i < bound; i += step) SmoothActivations.silu(dload(a, ao + i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
             default -> { return false; }
         }
         for (; i < n; i++) o.setAtIndex(Elements.F64, oo + i, scalar(op, a.getAtIndex(Elements.F64, ao + i)));
