@@ -3,8 +3,8 @@ package dev.ember.tensor;
 /**
  * Every differentiable op that records a node in the backward graph. Each constant has exactly
  * one row in {@link Derivatives}; the switch there has no default branch, so a constant without
- * a row does not compile. Composite ops (gelu, softmax, var, ...) are built from these and need
- * no constant of their own.
+ * a row does not compile. Composite ops (var, softplus, cross-entropy, ...) are built from these
+ * and need no constant of their own.
  */
 enum Op {
     // unary elementwise, named as in UnaryOp

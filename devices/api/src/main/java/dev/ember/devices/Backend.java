@@ -3,9 +3,11 @@ package dev.ember.devices;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The primitive kernels a device backend provides. Everything else (gelu, softmax, linear,
- * cross-entropy, ...) is composed from these in the tensor layer, so a new backend works as
- * soon as it implements this interface. Backends never see autograd.
+ * The primitive kernels a device backend provides. Everything else (linear, cross-entropy,
+ * softplus, ...) is composed from these in the tensor layer, so a new backend works as soon as
+ * it implements this interface; the optional fused kernels ({@code has...} first: softmax,
+ * normalization, convolution, pooling, optimizer steps) only make it faster. Backends never see
+ * autograd.
  *
  * <p>Contracts shared by every kernel: operands are {@link Strided} views whose shapes the
  * caller has already checked and broadcast (a broadcast dim has stride 0); outputs never
