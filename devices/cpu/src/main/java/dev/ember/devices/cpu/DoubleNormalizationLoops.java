@@ -1,0 +1,264 @@
+package dev.ember.devices.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.ember.devices.cpu.Elements.F64;
+import static dev.ember.devices.cpu.UnaryKernels.DS;
+import static dev.ember.devices.cpu.UnaryKernels.ORDER;
+
+/**
+ * The float64 loops of {@link NormalizationKernels}, each over one run of {@code n} contiguous
+ * elements (the part of a group at one outer index; run element {@code i} is inner position
+ * {@code i}). Each is a Vector API loop up to the last whole vector, when {@code vector}, and a
+ * scalar tail in a method of its own, so that the tail's traps never recompile the vector loop
+ * (docs/design-notes.md). The same structure as {@link FloatNormalizationLoops}, blocks included,
+ * so that both read alike; in double the blocks cost nothing and change nothing that matters.
+ *
+ * <pre>{@code
+ * double sum = DoubleNormalizationLoops.shiftedSum(segment, offset, 784, 0, true);
+ * }</pre>
+ */
+final class DoubleNormalizationLoops {
+
+    private static final int LANES = DS.length();
+
+    /** Elements summed in double vectors before the partial sum joins the double total. */
+    private static final int BLOCK = 32 * LANES;
+
+    private DoubleNormalizationLoops() {}
+
+    private static long bound(long n, boolean vector) { return vector ? n - n % LANES : 0; }
+
+    private static DoubleVector load(MemorySegment s, long index) {
+        return DoubleVector.fromMemorySegment(DS, s, index * Double.BYTES, ORDER);
+    }
+
+    /** {@code sum(x - shift)} over the run; a shift near the values keeps the sum's terms small. */
+    static double shiftedSum(MemorySegment x, long xo, long n, double shift, boolean vector) {
+        long bound = bound(n, vector);
+        return shiftedSumVector(x, xo, bound, shift) + shiftedSumTail(x, xo, bound, n, shift);
+    }
+
+    private static double shiftedSumVector(MemorySegment x, long xo, long bound, double shift) {
+        double total = 0;
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            DoubleVector acc = DoubleVector.zero(DS);
+            for (long i = start; i < end; i += LANES) acc = acc.add(load(x, xo + i).sub(shift));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double shiftedSumTail(MemorySegment x, long xo, long from, long n, double shift) {
+        double total = 0;
+        for (long i = from; i < n; i++) total += x.getAtIndex(F64, xo + i) - shift;
+        return total;
+    }
+
+    /** {@code sum((x - mean)^2)} over the run. */
+    static double squaredDeviation(MemorySegment x, long xo, long n, double mean, boolean vector) {
+        long bound = bound(n, vector);
+        return squaredDeviationVector(x, xo, bound, mean) + squaredDeviationTail(x, xo, bound, n, mean);
+    }
+
+    private static double squaredDeviationVector(MemorySegment x, long xo, long bound, double mean) {
+        double total = 0;
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            DoubleVector acc = DoubleVector.zero(DS);
+            for (long i = start; i < end; i += LANES) {
+                DoubleVector d = load(x, xo + i).sub(mean);
+                acc = acc.add(d.mul(d));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double squaredDeviationTail(MemorySegment x, long xo, long from, long n, double mean) {
+        double total = 0;
+        for (long i = from; i < n; i++) {
+            double d = x.getAtIndex(F64, xo + i) - mean;
+            total += d * d;
+        }
+        return total;
+    }
+
+    /** {@code out = (x - mean) * scale + shift}: a weight (and bias) constant over the group. */
+    static void normalize(MemorySegment x, long xo, MemorySegment out, long oo, long n, double mean, double scale, double shift,
+                          boolean vector) {
+        long bound = bound(n, vector);
+        normalizeVector(x, xo, out, oo, bound, mean, scale, shift);
+        normalizeTail(x, xo, out, oo, bound, n, mean, scale, shift);
+    }
+
+    private static void normalizeVector(MemorySegment x, long xo, MemorySegment out, long oo, long bound, double mean,
+                                        double scale, double shift) {
+        for (long i = 0; i < bound; i += LANES) {
+            load(x, xo + i).sub(mean).mul(scale).add(shift).intoMemorySegment(out, (oo + i) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void normalizeTail(MemorySegment x, long xo, MemorySegment out, long oo, long from, long n, double mean,
+                                      double scale, double shift) {
+        for (long i = from; i < n; i++) out.setAtIndex(F64, oo + i, (x.getAtIndex(F64, xo + i) - mean) * scale + shift);
+    }
+
+    /** {@code out = (x - mean) * (w[i] * inverseStd) + b[i]}: a weight and bias per inner position. */
+    static void normalizeElementwise(MemorySegment x, long xo, MemorySegment out, long oo, long n, double mean,
+                                     double inverseStd, double[] w, double[] b, boolean vector) {
+        long bound = bound(n, vector);
+        normalizeElementwiseVector(x, xo, out, oo, bound, mean, inverseStd, w, b);
+        normalizeElementwiseTail(x, xo, out, oo, bound, n, mean, inverseStd, w, b);
+    }
+
+    private static void normalizeElementwiseVector(MemorySegment x, long xo, MemorySegment out, long oo, long bound,
+                                                   double mean, double inverseStd, double[] w, double[] b) {
+        for (int i = 0; i < bound; i += LANES) {
+            DoubleVector scale = DoubleVector.fromArray(DS, w, i).mul(inverseStd);
+            load(x, xo + i).sub(mean).mul(scale).add(DoubleVector.fromArray(DS, b, i))
+                    .intoMemorySegment(out, (oo + i) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void normalizeElementwiseTail(MemorySegment x, long xo, MemorySegment out, long oo, long from, long n,
+                                                 double mean, double inverseStd, double[] w, double[] b) {
+        for (int i = (int) from; i < n; i++) {
+            out.setAtIndex(F64, oo + i, (x.getAtIndex(F64, xo + i) - mean) * (w[i] * inverseStd) + b[i]);
+        }
+    }
+
+    /** Adds {@code sum(g)} to {@code sums[0]} and {@code sum(g * (x - mean))} to {@code sums[1]}. */
+    static void gradientSums(MemorySegment g, long go, MemorySegment x, long xo, long n, double mean, double[] sums,
+                             boolean vector) {
+        long bound = bound(n, vector);
+        gradientSumsVector(g, go, x, xo, bound, mean, sums);
+        gradientSumsTail(g, go, x, xo, bound, n, mean, sums);
+    }
+
+    private static void gradientSumsVector(MemorySegment g, long go, MemorySegment x, long xo, long bound, double mean,
+                                           double[] sums) {
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            DoubleVector accG = DoubleVector.zero(DS);
+            DoubleVector accGX = DoubleVector.zero(DS);
+            for (long i = start; i < end; i += LANES) {
+                DoubleVector gv = load(g, go + i);
+                accG = accG.add(gv);
+                accGX = accGX.add(gv.mul(load(x, xo + i).sub(mean)));
+            }
+            sums[0] += accG.reduceLanes(VectorOperators.ADD);
+            sums[1] += accGX.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private static void gradientSumsTail(MemorySegment g, long go, MemorySegment x, long xo, long from, long n, double mean,
+                                         double[] sums) {
+        for (long i = from; i < n; i++) {
+            double gi = g.getAtIndex(F64, go + i);
+            sums[0] += gi;
+            sums[1] += gi * (x.getAtIndex(F64, xo + i) - mean);
+        }
+    }
+
+    /**
+     * With {@code h = g * w[i]}: adds {@code sum(h)} to {@code sums[0]} and {@code sum(h * (x - mean))}
+     * to {@code sums[1]}, and per inner position {@code g * (x - mean) * inverseStd} to {@code dw[i]}
+     * and {@code g} to {@code db[i]} (the weight's and bias's gradients).
+     */
+    static void gradientSumsElementwise(MemorySegment g, long go, MemorySegment x, long xo, long n, double mean,
+                                        double inverseStd, double[] w, double[] dw, double[] db, double[] sums, boolean vector) {
+        long bound = bound(n, vector);
+        gradientSumsElementwiseVector(g, go, x, xo, bound, mean, inverseStd, w, dw, db, sums);
+        gradientSumsElementwiseTail(g, go, x, xo, bound, n, mean, inverseStd, w, dw, db, sums);
+    }
+
+    private static void gradientSumsElementwiseVector(MemorySegment g, long go, MemorySegment x, long xo, long bound,
+                                                      double mean, double inverseStd, double[] w, double[] dw, double[] db,
+                                                      double[] sums) {
+        for (int start = 0; start < bound; start += BLOCK) {
+            int end = (int) Math.min(bound, start + BLOCK);
+            DoubleVector accH = DoubleVector.zero(DS);
+            DoubleVector accHX = DoubleVector.zero(DS);
+            for (int i = start; i < end; i += LANES) {
+                DoubleVector gv = load(g, go + i);
+                DoubleVector d = load(x, xo + i).sub(mean);
+                DoubleVector h = gv.mul(DoubleVector.fromArray(DS, w, i));
+                accH = accH.add(h);
+                accHX = accHX.add(h.mul(d));
+                DoubleVector.fromArray(DS, dw, i).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i);
+                DoubleVector.fromArray(DS, db, i).add(gv).intoArray(db, i);
+            }
+            sums[0] += accH.reduceLanes(VectorOperators.ADD);
+            sums[1] += accHX.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private static void gradientSumsElementwiseTail(MemorySegment g, long go, MemorySegment x, long xo, long from, long n,
+                                                    double mean, double inverseStd, double[] w, double[] dw, double[] db,
+                                                    double[] sums) {
+        for (int i = (int) from; i < n; i++) {
+            double gi = g.getAtIndex(F64, go + i);
+            double d = x.getAtIndex(F64, xo + i) - mean;
+            double h = gi * w[i];
+            sums[0] += h;
+            sums[1] += h * d;
+            dw[i] += gi * d * inverseStd;
+            db[i] += gi;
+        }
+    }
+
+    /** {@code dx = g * scale + (x - mean) * k1 + k0}: the input's gradient for a weight constant over the group. */
+    static void gradInput(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo, long n, double mean,
+                          double scale, double k1, double k0, boolean vector) {
+        long bound = bound(n, vector);
+        gradInputVector(g, go, x, xo, dx, dxo, bound, mean, scale, k1, k0);
+        gradInputTail(g, go, x, xo, dx, dxo, bound, n, mean, scale, k1, k0);
+    }
+
+    private static void gradInputVector(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                        long bound, double mean, double scale, double k1, double k0) {
+        for (long i = 0; i < bound; i += LANES) {
+            load(g, go + i).mul(scale).add(load(x, xo + i).sub(mean).mul(k1)).add(k0)
+                    .intoMemorySegment(dx, (dxo + i) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void gradInputTail(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                      long from, long n, double mean, double scale, double k1, double k0) {
+        for (long i = from; i < n; i++) {
+            dx.setAtIndex(F64, dxo + i, g.getAtIndex(F64, go + i) * scale + (x.getAtIndex(F64, xo + i) - mean) * k1 + k0);
+        }
+    }
+
+    /** {@code dx = g * w[i] * inverseStd + (x - mean) * k1 + k0}: the input's gradient for a weight per inner position. */
+    static void gradInputElementwise(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo, long n,
+                                     double mean, double inverseStd, double[] w, double k1, double k0, boolean vector) {
+        long bound = bound(n, vector);
+        gradInputElementwiseVector(g, go, x, xo, dx, dxo, bound, mean, inverseStd, w, k1, k0);
+        gradInputElementwiseTail(g, go, x, xo, dx, dxo, bound, n, mean, inverseStd, w, k1, k0);
+    }
+
+    private static void gradInputElementwiseVector(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx,
+                                                   long dxo, long bound, double mean, double inverseStd, double[] w, double k1,
+                                                   double k0) {
+        for (int i = 0; i < bound; i += LANES) {
+            load(g, go + i).mul(DoubleVector.fromArray(DS, w, i)).mul(inverseStd)
+                    .add(load(x, xo + i).sub(mean).mul(k1)).add(k0)
+                    .intoMemorySegment(dx, (dxo + i) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void gradInputElementwiseTail(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx,
+                                                 long dxo, long from, long n, double mean, double inverseStd, double[] w,
+                                                 double k1, double k0) {
+        for (int i = (int) from; i < n; i++) {
+            dx.setAtIndex(F64, dxo + i,
+                    g.getAtIndex(F64, go + i) * w[i] * inverseStd + (x.getAtIndex(F64, xo + i) - mean) * k1 + k0);
+        }
+    }
+}

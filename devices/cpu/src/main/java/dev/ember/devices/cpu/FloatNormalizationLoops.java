@@ -1,0 +1,264 @@
+package dev.ember.devices.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.ember.devices.cpu.Elements.F32;
+import static dev.ember.devices.cpu.UnaryKernels.FS;
+import static dev.ember.devices.cpu.UnaryKernels.ORDER;
+
+/**
+ * The float32 loops of {@link NormalizationKernels}, each over one run of {@code n} contiguous
+ * elements (the part of a group at one outer index; run element {@code i} is inner position
+ * {@code i}). Each is a Vector API loop up to the last whole vector, when {@code vector}, and a
+ * scalar tail in a method of its own, so that the tail's traps never recompile the vector loop
+ * (docs/design-notes.md). Sums run in float vectors over blocks of {@link #BLOCK} elements, each
+ * block's total then added in double: the rounding of a long run stays that of one block.
+ *
+ * <pre>{@code
+ * double sum = FloatNormalizationLoops.shiftedSum(segment, offset, 784, 0f, true);
+ * }</pre>
+ */
+final class FloatNormalizationLoops {
+
+    private static final int LANES = FS.length();
+
+    /** Elements summed in float vectors before the partial sum joins the double total. */
+    private static final int BLOCK = 32 * LANES;
+
+    private FloatNormalizationLoops() {}
+
+    private static long bound(long n, boolean vector) { return vector ? n - n % LANES : 0; }
+
+    private static FloatVector load(MemorySegment s, long index) {
+        return FloatVector.fromMemorySegment(FS, s, index * Float.BYTES, ORDER);
+    }
+
+    /** {@code sum(x - shift)} over the run; a shift near the values keeps the sum's terms small. */
+    static double shiftedSum(MemorySegment x, long xo, long n, float shift, boolean vector) {
+        long bound = bound(n, vector);
+        return shiftedSumVector(x, xo, bound, shift) + shiftedSumTail(x, xo, bound, n, shift);
+    }
+
+    private static double shiftedSumVector(MemorySegment x, long xo, long bound, float shift) {
+        double total = 0;
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            FloatVector acc = FloatVector.zero(FS);
+            for (long i = start; i < end; i += LANES) acc = acc.add(load(x, xo + i).sub(shift));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double shiftedSumTail(MemorySegment x, long xo, long from, long n, float shift) {
+        double total = 0;
+        for (long i = from; i < n; i++) total += x.getAtIndex(F32, xo + i) - shift;
+        return total;
+    }
+
+    /** {@code sum((x - mean)^2)} over the run. */
+    static double squaredDeviation(MemorySegment x, long xo, long n, float mean, boolean vector) {
+        long bound = bound(n, vector);
+        return squaredDeviationVector(x, xo, bound, mean) + squaredDeviationTail(x, xo, bound, n, mean);
+    }
+
+    private static double squaredDeviationVector(MemorySegment x, long xo, long bound, float mean) {
+        double total = 0;
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            FloatVector acc = FloatVector.zero(FS);
+            for (long i = start; i < end; i += LANES) {
+                FloatVector d = load(x, xo + i).sub(mean);
+                acc = acc.add(d.mul(d));
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        return total;
+    }
+
+    private static double squaredDeviationTail(MemorySegment x, long xo, long from, long n, float mean) {
+        double total = 0;
+        for (long i = from; i < n; i++) {
+            float d = x.getAtIndex(F32, xo + i) - mean;
+            total += d * d;
+        }
+        return total;
+    }
+
+    /** {@code out = (x - mean) * scale + shift}: a weight (and bias) constant over the group. */
+    static void normalize(MemorySegment x, long xo, MemorySegment out, long oo, long n, float mean, float scale, float shift,
+                          boolean vector) {
+        long bound = bound(n, vector);
+        normalizeVector(x, xo, out, oo, bound, mean, scale, shift);
+        normalizeTail(x, xo, out, oo, bound, n, mean, scale, shift);
+    }
+
+    private static void normalizeVector(MemorySegment x, long xo, MemorySegment out, long oo, long bound, float mean,
+                                        float scale, float shift) {
+        for (long i = 0; i < bound; i += LANES) {
+            load(x, xo + i).sub(mean).mul(scale).add(shift).intoMemorySegment(out, (oo + i) * Float.BYTES, ORDER);
+        }
+    }
+
+    private static void normalizeTail(MemorySegment x, long xo, MemorySegment out, long oo, long from, long n, float mean,
+                                      float scale, float shift) {
+        for (long i = from; i < n; i++) out.setAtIndex(F32, oo + i, (x.getAtIndex(F32, xo + i) - mean) * scale + shift);
+    }
+
+    /** {@code out = (x - mean) * (w[i] * inverseStd) + b[i]}: a weight and bias per inner position. */
+    static void normalizeElementwise(MemorySegment x, long xo, MemorySegment out, long oo, long n, float mean,
+                                     float inverseStd, float[] w, float[] b, boolean vector) {
+        long bound = bound(n, vector);
+        normalizeElementwiseVector(x, xo, out, oo, bound, mean, inverseStd, w, b);
+        normalizeElementwiseTail(x, xo, out, oo, bound, n, mean, inverseStd, w, b);
+    }
+
+    private static void normalizeElementwiseVector(MemorySegment x, long xo, MemorySegment out, long oo, long bound,
+                                                   float mean, float inverseStd, float[] w, float[] b) {
+        for (int i = 0; i < bound; i += LANES) {
+            FloatVector scale = FloatVector.fromArray(FS, w, i).mul(inverseStd);
+            load(x, xo + i).sub(mean).mul(scale).add(FloatVector.fromArray(FS, b, i))
+                    .intoMemorySegment(out, (oo + i) * Float.BYTES, ORDER);
+        }
+    }
+
+    private static void normalizeElementwiseTail(MemorySegment x, long xo, MemorySegment out, long oo, long from, long n,
+                                                 float mean, float inverseStd, float[] w, float[] b) {
+        for (int i = (int) from; i < n; i++) {
+            out.setAtIndex(F32, oo + i, (x.getAtIndex(F32, xo + i) - mean) * (w[i] * inverseStd) + b[i]);
+        }
+    }
+
+    /** Adds {@code sum(g)} to {@code sums[0]} and {@code sum(g * (x - mean))} to {@code sums[1]}. */
+    static void gradientSums(MemorySegment g, long go, MemorySegment x, long xo, long n, float mean, double[] sums,
+                             boolean vector) {
+        long bound = bound(n, vector);
+        gradientSumsVector(g, go, x, xo, bound, mean, sums);
+        gradientSumsTail(g, go, x, xo, bound, n, mean, sums);
+    }
+
+    private static void gradientSumsVector(MemorySegment g, long go, MemorySegment x, long xo, long bound, float mean,
+                                           double[] sums) {
+        for (long start = 0; start < bound; start += BLOCK) {
+            long end = Math.min(bound, start + BLOCK);
+            FloatVector accG = FloatVector.zero(FS);
+            FloatVector accGX = FloatVector.zero(FS);
+            for (long i = start; i < end; i += LANES) {
+                FloatVector gv = load(g, go + i);
+                accG = accG.add(gv);
+                accGX = accGX.add(gv.mul(load(x, xo + i).sub(mean)));
+            }
+            sums[0] += accG.reduceLanes(VectorOperators.ADD);
+            sums[1] += accGX.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private static void gradientSumsTail(MemorySegment g, long go, MemorySegment x, long xo, long from, long n, float mean,
+                                         double[] sums) {
+        for (long i = from; i < n; i++) {
+            float gi = g.getAtIndex(F32, go + i);
+            sums[0] += gi;
+            sums[1] += gi * (x.getAtIndex(F32, xo + i) - mean);
+        }
+    }
+
+    /**
+     * With {@code h = g * w[i]}: adds {@code sum(h)} to {@code sums[0]} and {@code sum(h * (x - mean))}
+     * to {@code sums[1]}, and per inner position {@code g * (x - mean) * inverseStd} to {@code dw[i]}
+     * and {@code g} to {@code db[i]} (the weight's and bias's gradients).
+     */
+    static void gradientSumsElementwise(MemorySegment g, long go, MemorySegment x, long xo, long n, float mean,
+                                        float inverseStd, float[] w, float[] dw, float[] db, double[] sums, boolean vector) {
+        long bound = bound(n, vector);
+        gradientSumsElementwiseVector(g, go, x, xo, bound, mean, inverseStd, w, dw, db, sums);
+        gradientSumsElementwiseTail(g, go, x, xo, bound, n, mean, inverseStd, w, dw, db, sums);
+    }
+
+    private static void gradientSumsElementwiseVector(MemorySegment g, long go, MemorySegment x, long xo, long bound,
+                                                      float mean, float inverseStd, float[] w, float[] dw, float[] db,
+                                                      double[] sums) {
+        for (int start = 0; start < bound; start += BLOCK) {
+            int end = (int) Math.min(bound, start + BLOCK);
+            FloatVector accH = FloatVector.zero(FS);
+            FloatVector accHX = FloatVector.zero(FS);
+            for (int i = start; i < end; i += LANES) {
+                FloatVector gv = load(g, go + i);
+                FloatVector d = load(x, xo + i).sub(mean);
+                FloatVector h = gv.mul(FloatVector.fromArray(FS, w, i));
+                accH = accH.add(h);
+                accHX = accHX.add(h.mul(d));
+                FloatVector.fromArray(FS, dw, i).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i);
+                FloatVector.fromArray(FS, db, i).add(gv).intoArray(db, i);
+            }
+            sums[0] += accH.reduceLanes(VectorOperators.ADD);
+            sums[1] += accHX.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    private static void gradientSumsElementwiseTail(MemorySegment g, long go, MemorySegment x, long xo, long from, long n,
+                                                    float mean, float inverseStd, float[] w, float[] dw, float[] db,
+                                                    double[] sums) {
+        for (int i = (int) from; i < n; i++) {
+            float gi = g.getAtIndex(F32, go + i);
+            float d = x.getAtIndex(F32, xo + i) - mean;
+            float h = gi * w[i];
+            sums[0] += h;
+            sums[1] += h * d;
+            dw[i] += gi * d * inverseStd;
+            db[i] += gi;
+        }
+    }
+
+    /** {@code dx = g * scale + (x - mean) * k1 + k0}: the input's gradient for a weight constant over the group. */
+    static void gradInput(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo, long n, float mean,
+                          float scale, float k1, float k0, boolean vector) {
+        long bound = bound(n, vector);
+        gradInputVector(g, go, x, xo, dx, dxo, bound, mean, scale, k1, k0);
+        gradInputTail(g, go, x, xo, dx, dxo, bound, n, mean, scale, k1, k0);
+    }
+
+    private static void gradInputVector(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                        long bound, float mean, float scale, float k1, float k0) {
+        for (long i = 0; i < bound; i += LANES) {
+            load(g, go + i).mul(scale).add(load(x, xo + i).sub(mean).mul(k1)).add(k0)
+                    .intoMemorySegment(dx, (dxo + i) * Float.BYTES, ORDER);
+        }
+    }
+
+    private static void gradInputTail(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                      long from, long n, float mean, float scale, float k1, float k0) {
+        for (long i = from; i < n; i++) {
+            dx.setAtIndex(F32, dxo + i, g.getAtIndex(F32, go + i) * scale + (x.getAtIndex(F32, xo + i) - mean) * k1 + k0);
+        }
+    }
+
+    /** {@code dx = g * w[i] * inverseStd + (x - mean) * k1 + k0}: the input's gradient for a weight per inner position. */
+    static void gradInputElementwise(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo, long n,
+                                     float mean, float inverseStd, float[] w, float k1, float k0, boolean vector) {
+        long bound = bound(n, vector);
+        gradInputElementwiseVector(g, go, x, xo, dx, dxo, bound, mean, inverseStd, w, k1, k0);
+        gradInputElementwiseTail(g, go, x, xo, dx, dxo, bound, n, mean, inverseStd, w, k1, k0);
+    }
+
+    private static void gradInputElementwiseVector(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx,
+                                                   long dxo, long bound, float mean, float inverseStd, float[] w, float k1,
+                                                   float k0) {
+        for (int i = 0; i < bound; i += LANES) {
+            load(g, go + i).mul(FloatVector.fromArray(FS, w, i)).mul(inverseStd)
+                    .add(load(x, xo + i).sub(mean).mul(k1)).add(k0)
+                    .intoMemorySegment(dx, (dxo + i) * Float.BYTES, ORDER);
+        }
+    }
+
+    private static void gradInputElementwiseTail(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx,
+                                                 long dxo, long from, long n, float mean, float inverseStd, float[] w,
+                                                 float k1, float k0) {
+        for (int i = (int) from; i < n; i++) {
+            dx.setAtIndex(F32, dxo + i,
+                    g.getAtIndex(F32, go + i) * w[i] * inverseStd + (x.getAtIndex(F32, xo + i) - mean) * k1 + k0);
+        }
+    }
+}
