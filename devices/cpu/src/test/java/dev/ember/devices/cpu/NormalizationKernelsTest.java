@@ -22,7 +22,7 @@ class NormalizationKernelsTest {
 
     /** Sizes {outer, groups, inner}: batch norm 1d/2d-like, layer norm-like, tails of every length. */
     private static final long[][] SHAPES = {
-        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {5, 3, 33}, {1, 6, 64}, {1, 40, 7}, {8, 5, 300}, {1, 70, 129},
+        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {5, 3, 33}, {1, 6, 64}, {1, 40, 7}, {4, 3, 130}, {1, 12, 129},
     };
 
     /** out, mean, inverseStd by the definition: mean and biased variance over each group's outer x inner elements. */
@@ -188,10 +188,10 @@ class NormalizationKernelsTest {
 
     @Test
     void float32StatisticsStayAccurateFarFromZero() {
-        // 200,000 values around 1000 with a standard deviation of 0.01: float block sums of the raw
+        // 50,000 values around 1000 with a standard deviation of 0.01: float block sums of the raw
         // values put the mean 2e-6 off (measured), a fifth of the float32 spacing near 1000
         Random random = new Random(10);
-        int n = 200_000;
+        int n = 50_000;
         double[] data = new double[n];
         for (int i = 0; i < n; i++) data[i] = 1000 + 0.01 * random.nextGaussian();
         Strided x = Tensors.of(DType.FLOAT32, new long[] {n}, data);
