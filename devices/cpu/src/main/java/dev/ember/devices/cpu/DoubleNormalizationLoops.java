@@ -10,9 +10,10 @@ import static dev.ember.devices.cpu.UnaryKernels.DS;
 import static dev.ember.devices.cpu.UnaryKernels.ORDER;
 
 /**
- * The float64 loops of {@link NormalizationKernels}, each over one run of {@code n} contiguous
- * elements (the part of a group at one outer index; run element {@code i} is inner position
- * {@code i}). Each is a Vector API loop up to the last whole vector, when {@code vector}, and a
+ * The float64 loops of {@link NormalizationKernels}: over one run of {@code n} contiguous elements
+ * (the part of a group at one outer index; run element {@code i} is inner position {@code i}),
+ * or, for groups of short runs, over one row of a chunk of columns with a value per column
+ * ({@code column...}, see {@link NormalizationColumns}). Each is a Vector API loop up to the last whole vector, when {@code vector}, and a
  * scalar tail in a method of its own, so that the tail's traps never recompile the vector loop
  * (docs/design-notes.md). The same structure as {@link FloatNormalizationLoops}, blocks included,
  * so that both read alike; in double the blocks cost nothing and change nothing that matters.
@@ -259,6 +260,119 @@ final class DoubleNormalizationLoops {
         for (int i = (int) from; i < n; i++) {
             dx.setAtIndex(F64, dxo + i,
                     g.getAtIndex(F64, go + i) * w[i] * inverseStd + (x.getAtIndex(F64, xo + i) - mean) * k1 + k0);
+        }
+    }
+
+    // ---------------------------------------------------------------- columns: one row of a chunk of short-run groups
+
+    /** {@code acc[c] += x[c] - shift[c]} over a row of {@code n} columns. */
+    static void columnShiftedSum(MemorySegment x, long xo, int n, double[] shift, double[] acc, boolean vector) {
+        int bound = (int) bound(n, vector);
+        columnShiftedSumVector(x, xo, bound, shift, acc);
+        columnShiftedSumTail(x, xo, bound, n, shift, acc);
+    }
+
+    private static void columnShiftedSumVector(MemorySegment x, long xo, int bound, double[] shift, double[] acc) {
+        for (int c = 0; c < bound; c += LANES) {
+            DoubleVector.fromArray(DS, acc, c).add(load(x, xo + c).sub(DoubleVector.fromArray(DS, shift, c))).intoArray(acc, c);
+        }
+    }
+
+    private static void columnShiftedSumTail(MemorySegment x, long xo, int from, int n, double[] shift, double[] acc) {
+        for (int c = from; c < n; c++) acc[c] += x.getAtIndex(F64, xo + c) - shift[c];
+    }
+
+    /** {@code acc[c] += (x[c] - mean[c])^2} over a row. */
+    static void columnSquaredDeviation(MemorySegment x, long xo, int n, double[] mean, double[] acc, boolean vector) {
+        int bound = (int) bound(n, vector);
+        columnSquaredDeviationVector(x, xo, bound, mean, acc);
+        columnSquaredDeviationTail(x, xo, bound, n, mean, acc);
+    }
+
+    private static void columnSquaredDeviationVector(MemorySegment x, long xo, int bound, double[] mean, double[] acc) {
+        for (int c = 0; c < bound; c += LANES) {
+            DoubleVector d = load(x, xo + c).sub(DoubleVector.fromArray(DS, mean, c));
+            DoubleVector.fromArray(DS, acc, c).add(d.mul(d)).intoArray(acc, c);
+        }
+    }
+
+    private static void columnSquaredDeviationTail(MemorySegment x, long xo, int from, int n, double[] mean, double[] acc) {
+        for (int c = from; c < n; c++) {
+            double d = x.getAtIndex(F64, xo + c) - mean[c];
+            acc[c] += d * d;
+        }
+    }
+
+    /** {@code out[c] = (x[c] - mean[c]) * scale[c] + shift[c]} over a row. */
+    static void columnNormalize(MemorySegment x, long xo, MemorySegment out, long oo, int n, double[] mean, double[] scale,
+                                double[] shift, boolean vector) {
+        int bound = (int) bound(n, vector);
+        columnNormalizeVector(x, xo, out, oo, bound, mean, scale, shift);
+        columnNormalizeTail(x, xo, out, oo, bound, n, mean, scale, shift);
+    }
+
+    private static void columnNormalizeVector(MemorySegment x, long xo, MemorySegment out, long oo, int bound, double[] mean,
+                                              double[] scale, double[] shift) {
+        for (int c = 0; c < bound; c += LANES) {
+            load(x, xo + c).sub(DoubleVector.fromArray(DS, mean, c)).mul(DoubleVector.fromArray(DS, scale, c))
+                    .add(DoubleVector.fromArray(DS, shift, c)).intoMemorySegment(out, (oo + c) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void columnNormalizeTail(MemorySegment x, long xo, MemorySegment out, long oo, int from, int n,
+                                            double[] mean, double[] scale, double[] shift) {
+        for (int c = from; c < n; c++) out.setAtIndex(F64, oo + c, (x.getAtIndex(F64, xo + c) - mean[c]) * scale[c] + shift[c]);
+    }
+
+    /** {@code accG[c] += g[c]} and {@code accGX[c] += g[c] * (x[c] - mean[c])} over a row. */
+    static void columnGradientSums(MemorySegment g, long go, MemorySegment x, long xo, int n, double[] mean, double[] accG,
+                                   double[] accGX, boolean vector) {
+        int bound = (int) bound(n, vector);
+        columnGradientSumsVector(g, go, x, xo, bound, mean, accG, accGX);
+        columnGradientSumsTail(g, go, x, xo, bound, n, mean, accG, accGX);
+    }
+
+    private static void columnGradientSumsVector(MemorySegment g, long go, MemorySegment x, long xo, int bound, double[] mean,
+                                                 double[] accG, double[] accGX) {
+        for (int c = 0; c < bound; c += LANES) {
+            DoubleVector gv = load(g, go + c);
+            DoubleVector.fromArray(DS, accG, c).add(gv).intoArray(accG, c);
+            DoubleVector d = load(x, xo + c).sub(DoubleVector.fromArray(DS, mean, c));
+            DoubleVector.fromArray(DS, accGX, c).add(gv.mul(d)).intoArray(accGX, c);
+        }
+    }
+
+    private static void columnGradientSumsTail(MemorySegment g, long go, MemorySegment x, long xo, int from, int n,
+                                               double[] mean, double[] accG, double[] accGX) {
+        for (int c = from; c < n; c++) {
+            double gc = g.getAtIndex(F64, go + c);
+            accG[c] += gc;
+            accGX[c] += gc * (x.getAtIndex(F64, xo + c) - mean[c]);
+        }
+    }
+
+    /** {@code dx[c] = g[c] * scale[c] + (x[c] - mean[c]) * k1[c] + k0[c]} over a row. */
+    static void columnGradInput(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo, int n,
+                                double[] mean, double[] scale, double[] k1, double[] k0, boolean vector) {
+        int bound = (int) bound(n, vector);
+        columnGradInputVector(g, go, x, xo, dx, dxo, bound, mean, scale, k1, k0);
+        columnGradInputTail(g, go, x, xo, dx, dxo, bound, n, mean, scale, k1, k0);
+    }
+
+    private static void columnGradInputVector(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                              int bound, double[] mean, double[] scale, double[] k1, double[] k0) {
+        for (int c = 0; c < bound; c += LANES) {
+            DoubleVector d = load(x, xo + c).sub(DoubleVector.fromArray(DS, mean, c));
+            load(g, go + c).mul(DoubleVector.fromArray(DS, scale, c)).add(d.mul(DoubleVector.fromArray(DS, k1, c)))
+                    .add(DoubleVector.fromArray(DS, k0, c)).intoMemorySegment(dx, (dxo + c) * Double.BYTES, ORDER);
+        }
+    }
+
+    private static void columnGradInputTail(MemorySegment g, long go, MemorySegment x, long xo, MemorySegment dx, long dxo,
+                                            int from, int n, double[] mean, double[] scale, double[] k1, double[] k0) {
+        for (int c = from; c < n; c++) {
+            dx.setAtIndex(F64, dxo + c,
+                    g.getAtIndex(F64, go + c) * scale[c] + (x.getAtIndex(F64, xo + c) - mean[c]) * k1[c] + k0[c]);
         }
     }
 }

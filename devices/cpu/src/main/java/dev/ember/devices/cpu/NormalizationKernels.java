@@ -17,7 +17,8 @@ import static dev.ember.devices.cpu.Elements.F64;
  * while they are still in cache: the forward reads them three times (sum, squared deviations
  * from the mean, output) and the backward twice (two sums, input gradient). Statistics are
  * two-pass and accumulated in double. The loops themselves are in {@link FloatNormalizationLoops}
- * and {@link DoubleNormalizationLoops}.
+ * and {@link DoubleNormalizationLoops}; many short runs per group (batch norm of {@code [N, C]})
+ * take {@link NormalizationColumns} instead.
  *
  * <p>A weight and bias per inner position (layer norm) get their gradients summed over every
  * group: each of a fixed number of chunks of groups sums into its own arrays (float32 ones are
@@ -32,10 +33,13 @@ import static dev.ember.devices.cpu.Elements.F64;
 final class NormalizationKernels {
 
     /** Element-operations per element of a forward or backward, for the parallel split. */
-    private static final long COST = 8;
+    static final long COST = 8;
 
-    /** Runs whose float32 weight-gradient sums share one float partial before it is added into double. */
-    private static final int FLUSH_RUNS = 32;
+    /** Runs (or rows) whose float32 sums share one float partial before it is added into double. */
+    static final int FLUSH_RUNS = 32;
+
+    /** Below this run length (with more than one run per group) the column path is taken. */
+    static final long COLUMN_INNER = 32;
 
     private NormalizationKernels() {}
 
@@ -119,6 +123,11 @@ final class NormalizationKernels {
                         boolean affinePerGroup, double eps, boolean computeStatistics, Strided mean, Strided inverseStd,
                         Strided output) {
         if (groups == 0 || outer * inner == 0 && !computeStatistics) return;
+        if (columnPath(outer, inner)) {
+            NormalizationColumns.forward(input, outer, groups, inner, weight, bias, affinePerGroup, eps, computeStatistics,
+                    mean, inverseStd, output);
+            return;
+        }
         Forward pass = new Forward(input, outer, groups, inner, weight, bias, affinePerGroup, eps, computeStatistics,
                 mean, inverseStd, output);
         Parallel.forRange(groups, outer * inner * COST, (start, end) -> {
@@ -232,6 +241,11 @@ final class NormalizationKernels {
     static void backward(Strided gradOutput, Strided input, long outer, long groups, long inner, Strided mean,
                          Strided inverseStd, Strided weight, boolean affinePerGroup, Strided gradInput, Strided gradWeight,
                          Strided gradBias) {
+        if (columnPath(outer, inner)) {
+            NormalizationColumns.backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
+                    gradInput, gradWeight, gradBias);
+            return;
+        }
         boolean elementwise = !affinePerGroup && (weight != null || gradWeight != null || gradBias != null);
         Backward pass = new Backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
                 elementwise, gradInput, gradWeight, gradBias);
@@ -255,8 +269,11 @@ final class NormalizationKernels {
         writeTotal(gradBias, biasSums, (int) inner);
     }
 
+    /** Many short runs per group: read them as columns of rows ({@link NormalizationColumns}). */
+    private static boolean columnPath(long outer, long inner) { return outer > 1 && inner >= 1 && inner < COLUMN_INNER; }
+
     /** {@code target[i] = sum over chunks, in order, of partial[c][i]}; zeros when there were no chunks. */
-    private static void writeTotal(Strided target, double[][] partial, int n) {
+    static void writeTotal(Strided target, double[][] partial, int n) {
         if (target == null) return;
         double[] total = new double[n];
         for (double[] chunk : partial) {
@@ -406,7 +423,7 @@ final class NormalizationKernels {
 
     // ---------------------------------------------------------------- operands
 
-    private static MemorySegment segment(Strided s) { return ((CpuBuffer) s.buffer()).segment(); }
+    static MemorySegment segment(Strided s) { return ((CpuBuffer) s.buffer()).segment(); }
 
     /** The {@code n} values of a contiguous float32 operand, or {@code n} copies of {@code absent} when it is null. */
     private static float[] floats(Strided s, long n, float absent) {
@@ -424,7 +441,7 @@ final class NormalizationKernels {
     }
 
     /** Element access, by index, to a small contiguous operand of any floating dtype (statistics, per-group values). */
-    private static final class GroupValues {
+    static final class GroupValues {
         private final MemorySegment segment;
         private final long offset;
         private final DType dtype;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +21,14 @@ class NormalizationKernelsTest {
 
     private static final double EPS = 1e-5;
 
-    /** Sizes {outer, groups, inner}: batch norm 1d/2d-like, layer norm-like, tails of every length. */
+    /**
+     * Sizes {outer, groups, inner}: short runs (the column path: batch norm of [N, C] or [N, C, L],
+     * more rows than a float partial takes, more groups than one band), long runs (layer norm,
+     * batch norm of images), tails of every length.
+     */
     private static final long[][] SHAPES = {
-        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {5, 3, 33}, {1, 6, 64}, {1, 40, 7}, {4, 3, 130}, {1, 12, 129},
+        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {40, 70, 1}, {3, 600, 1}, {34, 30, 20},
+        {5, 3, 33}, {1, 6, 64}, {1, 40, 7}, {4, 3, 130}, {1, 12, 129},
     };
 
     /** out, mean, inverseStd by the definition: mean and biased variance over each group's outer x inner elements. */
@@ -107,7 +113,7 @@ class NormalizationKernelsTest {
                     long affineSize = perGroup ? size[1] : size[2];
                     Strided weight = optional(pattern != 0 && pattern != 4, t, random, affineSize);
                     Strided bias = optional(pattern != 0 && pattern != 3, t, random, affineSize);
-                    String what = t + " " + java.util.Arrays.toString(size) + (perGroup ? " per group" : " per position")
+                    String what = t + " " + Arrays.toString(size) + (perGroup ? " per group" : " per position")
                             + (weight == null ? "" : " weight") + (bias == null ? "" : " bias");
                     Strided x = Tensors.random(t, random, size);
                     Strided out = Tensors.empty(t, size);
@@ -138,52 +144,63 @@ class NormalizationKernelsTest {
     @Test
     void backwardComputesOnlyTheRequestedGradients() {
         Random random = new Random(8);
-        long[] size = {3, 4, 20};
-        for (boolean perGroup : new boolean[] {true, false}) {
-            long affineSize = perGroup ? size[1] : size[2];
-            Strided x = Tensors.random(DType.FLOAT64, random, size);
-            Strided weight = Tensors.random(DType.FLOAT64, random, affineSize);
-            Strided mean = Tensors.empty(DType.FLOAT64, size[1]);
-            Strided inverseStd = Tensors.empty(DType.FLOAT64, size[1]);
-            CPU.normalization(x, size[0], size[1], size[2], weight, null, perGroup, EPS, true, mean, inverseStd,
-                    Tensors.empty(DType.FLOAT64, size));
-            Strided gradOut = Tensors.random(DType.FLOAT64, random, size);
-            Strided all = Tensors.empty(DType.FLOAT64, size);
-            Strided onlyInput = Tensors.empty(DType.FLOAT64, size);
-            Strided gradBias = Tensors.empty(DType.FLOAT64, affineSize);
-            Strided onlyBias = Tensors.empty(DType.FLOAT64, affineSize);
-            CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, all,
-                    Tensors.empty(DType.FLOAT64, affineSize), gradBias);
-            CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, onlyInput,
-                    null, null);
-            CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, null,
-                    null, onlyBias);
-            assertArrayEquals(Tensors.doubles(all), Tensors.doubles(onlyInput), 0.0, "per group " + perGroup);
-            assertArrayEquals(Tensors.doubles(gradBias), Tensors.doubles(onlyBias), 0.0, "per group " + perGroup);
+        for (long[] size : new long[][] {{3, 4, 20}, {1, 4, 40}}) {
+            checkRequestedGradients(random, size, true);
+            checkRequestedGradients(random, size, false);
         }
+    }
+
+    private static void checkRequestedGradients(Random random, long[] size, boolean perGroup) {
+        String what = Arrays.toString(size) + " per group " + perGroup;
+        long affineSize = perGroup ? size[1] : size[2];
+        Strided x = Tensors.random(DType.FLOAT64, random, size);
+        Strided weight = Tensors.random(DType.FLOAT64, random, affineSize);
+        Strided mean = Tensors.empty(DType.FLOAT64, size[1]);
+        Strided inverseStd = Tensors.empty(DType.FLOAT64, size[1]);
+        CPU.normalization(x, size[0], size[1], size[2], weight, null, perGroup, EPS, true, mean, inverseStd,
+                Tensors.empty(DType.FLOAT64, size));
+        Strided gradOut = Tensors.random(DType.FLOAT64, random, size);
+        Strided all = Tensors.empty(DType.FLOAT64, size);
+        Strided onlyInput = Tensors.empty(DType.FLOAT64, size);
+        Strided gradBias = Tensors.empty(DType.FLOAT64, affineSize);
+        Strided onlyBias = Tensors.empty(DType.FLOAT64, affineSize);
+        CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, all,
+                Tensors.empty(DType.FLOAT64, affineSize), gradBias);
+        CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, onlyInput,
+                null, null);
+        CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup, null,
+                null, onlyBias);
+        assertArrayEquals(Tensors.doubles(all), Tensors.doubles(onlyInput), 0.0, what);
+        assertArrayEquals(Tensors.doubles(gradBias), Tensors.doubles(onlyBias), 0.0, what);
     }
 
     @Test
     void givenStatisticsNormaliseWithoutBeingRecomputed() {
         Random random = new Random(9);
-        long[] size = {4, 3, 50};
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            Strided x = Tensors.random(t, random, size);
-            Strided weight = Tensors.random(t, random, 3);
-            Strided bias = Tensors.random(t, random, 3);
-            Strided runningMean = Tensors.vector(t, 0.5, -1, 2);
-            Strided inverseStd = Tensors.vector(t, 1 / Math.sqrt(1.5 + EPS), 2, 0.25);
-            Strided out = Tensors.empty(t, size);
-            CPU.normalization(x, 4, 3, 50, weight, bias, true, EPS, false, runningMean, inverseStd, out);
-            double[] xv = Tensors.doubles(x), w = Tensors.doubles(weight), b = Tensors.doubles(bias);
-            double[] m = Tensors.doubles(runningMean), s = Tensors.doubles(inverseStd), ov = Tensors.doubles(out);
-            for (int at = 0; at < xv.length; at++) {
-                int c = at / 50 % 3;
-                double expected = (xv[at] - m[c]) * s[c] * w[c] + b[c];
-                assertEquals(expected, ov[at], (t == DType.FLOAT32 ? 1e-5 : 1e-13) * (1 + Math.abs(expected)), t + " at " + at);
-            }
-            assertArrayEquals(new double[] {0.5, -1, 2}, Tensors.doubles(runningMean), 0.0, "statistics are only read");
+            checkGivenStatistics(random, t, new long[] {4, 3, 50});
+            checkGivenStatistics(random, t, new long[] {200, 3, 1});
         }
+    }
+
+    private static void checkGivenStatistics(Random random, DType t, long[] size) {
+        int inner = (int) size[2];
+        Strided x = Tensors.random(t, random, size);
+        Strided weight = Tensors.random(t, random, 3);
+        Strided bias = Tensors.random(t, random, 3);
+        Strided runningMean = Tensors.vector(t, 0.5, -1, 2);
+        Strided inverseStd = Tensors.vector(t, 1 / Math.sqrt(1.5 + EPS), 2, 0.25);
+        Strided out = Tensors.empty(t, size);
+        CPU.normalization(x, size[0], 3, inner, weight, bias, true, EPS, false, runningMean, inverseStd, out);
+        double[] xv = Tensors.doubles(x), w = Tensors.doubles(weight), b = Tensors.doubles(bias);
+        double[] m = Tensors.doubles(runningMean), s = Tensors.doubles(inverseStd), ov = Tensors.doubles(out);
+        for (int at = 0; at < xv.length; at++) {
+            int c = at / inner % 3;
+            double expected = (xv[at] - m[c]) * s[c] * w[c] + b[c];
+            assertEquals(expected, ov[at], (t == DType.FLOAT32 ? 1e-5 : 1e-13) * (1 + Math.abs(expected)),
+                    t + " " + Arrays.toString(size) + " at " + at);
+        }
+        assertArrayEquals(new double[] {0.5, -1, 2}, Tensors.doubles(runningMean), 0.0, "statistics are only read");
     }
 
     @Test
@@ -202,6 +219,16 @@ class NormalizationKernelsTest {
         CPU.normalization(x, 1, 1, n, null, null, true, EPS, true, mean, inverseStd, Tensors.empty(DType.FLOAT32, n));
         assertEquals(expected[1][0], Tensors.doubles(mean)[0], 1e-7, "mean");
         assertEquals(expected[2][0], Tensors.doubles(inverseStd)[0], 1e-5 * expected[2][0], "inverse std");
+        // the column path ([N, C] batch norm): the same values as 25,000 rows of 2 channels
+        double[][] columns = reference(stored, new long[] {n / 2, 2, 1}, null, null, true);
+        Strided columnMean = Tensors.empty(DType.FLOAT64, 2);
+        Strided columnInverseStd = Tensors.empty(DType.FLOAT64, 2);
+        CPU.normalization(x, n / 2, 2, 1, null, null, true, EPS, true, columnMean, columnInverseStd,
+                Tensors.empty(DType.FLOAT32, n));
+        for (int c = 0; c < 2; c++) {
+            assertEquals(columns[1][c], Tensors.doubles(columnMean)[c], 1e-7, "column mean " + c);
+            assertEquals(columns[2][c], Tensors.doubles(columnInverseStd)[c], 1e-5 * columns[2][c], "column inverse std " + c);
+        }
     }
 
     @Test
