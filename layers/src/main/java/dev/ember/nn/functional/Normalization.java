@@ -46,8 +46,8 @@ public final class Normalization {
         if (!training && runningMean != null) {
             Tensor scale = runningVar.add(eps).rsqrt();
             if (fusedEvaluation(input, runningMean, runningVar, weight, bias)) {
-                return FusedNormalization.forwardWithStatistics(input, input.size(0), channels, input.numel() / Math.max(1,
-                        input.size(0) * channels), weight, bias, true, runningMean, scale);
+                return new NormalizeWithStatisticsFunction(channelShaped(runningMean, input.dim()),
+                        channelShaped(scale, input.dim())).apply(input, shapedWeight, shapedBias);
             }
             Tensor out = input.sub(channelShaped(runningMean, input.dim())).mul(channelShaped(scale, input.dim()));
             if (shapedWeight != null) out = out.mul(shapedWeight);
@@ -70,15 +70,14 @@ public final class Normalization {
 
     /**
      * True when evaluation with running statistics can be one fused kernel call: the backend has
-     * it, every operand has the input's dtype and device, and no gradient is to be recorded (the
-     * composed form below is differentiable to every order and cheap enough when one is).
+     * it, every operand has the input's dtype and device, and the running statistics take no
+     * gradient (the composed form below differentiates them too).
      */
     private static boolean fusedEvaluation(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias) {
         if (input.numel() == 0 || !FusedNormalization.isAvailable(input)) return false;
-        for (Tensor t : new Tensor[] {input, runningMean, runningVar, weight, bias}) {
-            if (t == null) continue;
-            if (t.dtype() != input.dtype() || !t.device().equals(input.device())) return false;
-            if (GradMode.isEnabled() && t.requiresGrad()) return false;
+        if (GradMode.isEnabled() && (runningMean.requiresGrad() || runningVar.requiresGrad())) return false;
+        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias}) {
+            if (t != null && (t.dtype() != input.dtype() || !t.device().equals(input.device()))) return false;
         }
         return true;
     }

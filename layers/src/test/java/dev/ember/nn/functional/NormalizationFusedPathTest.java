@@ -172,7 +172,7 @@ class NormalizationFusedPathTest {
     }
 
     @Test
-    void batchNormEvaluationWithRunningStatisticsUsesTheKernelWhenNothingRecords() {
+    void batchNormEvaluationWithRunningStatisticsIsOneKernelAndDifferentiable() {
         Random random = new Random(35);
         for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
             Tensor x = leaf(random, dtype, 4, 3, 7).detach();
@@ -187,9 +187,24 @@ class NormalizationFusedPathTest {
             assertClose(expected, out, dtype == DType.FLOAT64 ? 1e-12 : 1e-6, dtype + " eval");
             Tensor trainable = weight.detach().requiresGrad_(true);
             Tensor recorded = F.batchNorm(x, runningMean, runningVar, trainable, bias, false, 0.1, EPS);
-            assertNotNull(recorded.gradFn(), "a weight that requires grad keeps the differentiable composed form");
+            assertEquals("NativeBatchNormBackward", recorded.gradFn().name());
             assertClose(expected, recorded, dtype == DType.FLOAT64 ? 1e-12 : 1e-6, dtype + " eval recorded");
         }
+        Tensor x = leaf(random, DType.FLOAT64, 3, 2, 4);
+        Tensor weight = leaf(random, DType.FLOAT64, 2);
+        Tensor bias = leaf(random, DType.FLOAT64, 2);
+        Tensor runningMean = Tensor.of(new double[] {0.5, -1}, 2);
+        Tensor runningVar = Tensor.of(new double[] {1.5, 0.25}, 2);
+        assertSameAsComposed("batch norm eval", List.of(x, weight, bias),
+                in -> F.batchNorm(in.get(0), runningMean, runningVar, in.get(1), in.get(2), false, 0.1, EPS),
+                in -> in.get(0).sub(runningMean.view(2, 1)).mul(runningVar.add(EPS).rsqrt().view(2, 1))
+                        .mul(in.get(1).view(2, 1)).add(in.get(2).view(2, 1)), 1e-12);
+        assertTrue(GradCheck.checkSecondOrder(
+                in -> F.batchNorm(in.get(0), runningMean, runningVar, in.get(1), in.get(2), false, 0.1, EPS),
+                List.of(leaf(random, DType.FLOAT64, 2, 2, 3), weight, bias)));
+        Tensor trackedMean = runningMean.detach().requiresGrad_(true);
+        assertNotNull(Autograd.grad(List.of(F.batchNorm(x, trackedMean, runningVar, weight, bias, false, 0.1, EPS).sum()),
+                List.of(trackedMean), false).get(0), "running statistics that require grad take the composed form");
     }
 
     @Test
