@@ -4,15 +4,17 @@ import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 import static dev.ember.devices.cpu.Elements.F32;
 import static dev.ember.devices.cpu.Elements.F64;
 
 /**
- * The column path of {@link NormalizationKernels}, for many short runs ({@code outer > 1} and
- * {@code inner} below {@link NormalizationKernels#COLUMN_INNER}), as in batch norm of {@code [N, C]}:
- * reading such a group run by run touches a new cache line every few elements, and every cache
- * line again for each of the groups it holds. Here the input is {@code outer} rows of
+ * The column path of {@link NormalizationKernels}, for short runs ({@code inner} below
+ * {@link NormalizationKernels#COLUMN_INNER} with several runs per group, or below a vector's
+ * length), as in batch norm of {@code [N, C]} or layer norm over a few features: reading such a
+ * group run by run touches a new cache line every few elements (every cache line again for each
+ * group it holds) and pays calls per few elements. Here the input is {@code outer} rows of
  * {@code groups * inner} columns; a chunk of whole groups is a band of adjacent columns, and each
  * pass walks the band's rows, vectorised across the columns, with a sum, mean or scale per column
  * in arrays. Per-column sums are float32 partials added into double every
@@ -41,7 +43,8 @@ final class NormalizationColumns {
         long perChunk = groupsPerChunk(inner);
         Parallel.forRange(Math.ceilDiv(groups, perChunk), perChunk * inner * outer * NormalizationKernels.COST,
                 (start, end) -> {
-                    for (long c = start; c < end; c++) pass.chunk(c * perChunk, Math.min(groups, (c + 1) * perChunk));
+                    Workspace work = new Workspace(pass.single, (int) (perChunk * inner));
+                    for (long c = start; c < end; c++) pass.chunk(c * perChunk, Math.min(groups, (c + 1) * perChunk), work);
                 });
     }
 
@@ -56,13 +59,14 @@ final class NormalizationColumns {
         double[][] weightSums = new double[perInner ? chunks : 0][];
         double[][] biasSums = new double[perInner ? chunks : 0][];
         Parallel.forRange(chunks, perChunk * inner * outer * NormalizationKernels.COST, (start, end) -> {
+            Workspace work = new Workspace(pass.single, (int) (perChunk * inner));
             for (int c = (int) start; c < end; c++) {
                 if (perInner) {
                     weightSums[c] = new double[(int) inner];
                     biasSums[c] = new double[(int) inner];
                 }
                 pass.chunk(c * perChunk, Math.min(groups, (c + 1) * perChunk), perInner ? weightSums[c] : null,
-                        perInner ? biasSums[c] : null);
+                        perInner ? biasSums[c] : null, work);
             }
         });
         if (perInner) {
@@ -140,60 +144,27 @@ final class NormalizationColumns {
         }
 
         /** Groups {@code [first, last)}: statistics (unless given), then the output, band row by band row. */
-        void chunk(long first, long last) {
+        void chunk(long first, long last, Workspace work) {
+            int n = (int) inner;
             int width = (int) ((last - first) * inner);
             long column = first * inner;
-            Columns means = new Columns(single, width);
+            Columns means = work.means;
             if (computeStatistics) {
-                Columns partial = new Columns(single, width);
-                double[] total = new double[width];
-                double count = outer * inner;
-                for (int c = 0; c < width; c++) means.set(c, single ? x.getAtIndex(F32, xo + column + c) : x.getAtIndex(F64, xo + column + c));
-                for (long o = 0, rows = 0; o < outer; o++) {
-                    long at = xo + o * rowLength + column;
-                    if (single) FloatNormalizationLoops.columnShiftedSum(x, at, width, means.floats, partial.floats, vector);
-                    else DoubleNormalizationLoops.columnShiftedSum(x, at, width, means.doubles, partial.doubles, vector);
-                    if (++rows == NormalizationKernels.FLUSH_RUNS || o == outer - 1) {
-                        partial.flushInto(total);
-                        rows = 0;
-                    }
-                }
-                for (long g = first; g < last; g++) {
-                    int from = (int) ((g - first) * inner);
-                    double sum = 0;
-                    for (int c = from; c < from + inner; c++) sum += means.get(c) + total[c] / outer;
-                    double m = sum / inner;
-                    mean.set(g, m);
-                    for (int c = from; c < from + inner; c++) {
-                        means.set(c, m);
-                        total[c] = 0;
-                    }
-                }
-                for (long o = 0, rows = 0; o < outer; o++) {
-                    long at = xo + o * rowLength + column;
-                    if (single) FloatNormalizationLoops.columnSquaredDeviation(x, at, width, means.floats, partial.floats, vector);
-                    else DoubleNormalizationLoops.columnSquaredDeviation(x, at, width, means.doubles, partial.doubles, vector);
-                    if (++rows == NormalizationKernels.FLUSH_RUNS || o == outer - 1) {
-                        partial.flushInto(total);
-                        rows = 0;
-                    }
-                }
-                for (long g = first; g < last; g++) {
-                    int from = (int) ((g - first) * inner);
-                    double squares = 0;
-                    for (int c = from; c < from + inner; c++) squares += total[c];
-                    inverseStd.set(g, 1 / Math.sqrt(squares / count + eps));
-                }
+                statistics(first, last, width, column, work);
             } else {
-                for (int c = 0; c < width; c++) means.set(c, mean.get(first + c / inner));
+                for (long g = first, c = 0; g < last; g++) {
+                    double m = mean.get(g);
+                    for (int i = 0; i < n; i++) means.set((int) c++, m);
+                }
             }
-            Columns scales = new Columns(single, width);
-            Columns shifts = new Columns(single, width);
-            for (int c = 0; c < width; c++) {
-                long g = first + c / inner;
-                int i = (int) (c % inner);
-                scales.set(c, inverseStd.get(g) * weight(g, i));
-                shifts.set(c, bias(g, i));
+            Columns scales = work.first;
+            Columns shifts = work.second;
+            for (long g = first, c = 0; g < last; g++) {
+                double s = inverseStd.get(g);
+                for (int i = 0; i < n; i++, c++) {
+                    scales.set((int) c, s * weight(g, i));
+                    shifts.set((int) c, bias(g, i));
+                }
             }
             for (long o = 0; o < outer; o++) {
                 long at = o * rowLength + column;
@@ -204,6 +175,53 @@ final class NormalizationColumns {
                     DoubleNormalizationLoops.columnNormalize(x, xo + at, out, oo + at, width, means.doubles, scales.doubles,
                             shifts.doubles, vector);
                 }
+            }
+        }
+
+        /** Writes each group's mean and inverse std, and leaves the means per column in {@code work.means}. */
+        private void statistics(long first, long last, int width, long column, Workspace work) {
+            int n = (int) inner;
+            double count = outer * inner;
+            Columns means = work.means;
+            Columns partial = work.first;
+            double[] total = work.totalFirst;
+            Arrays.fill(total, 0, width, 0);
+            partial.clear(width);
+            for (int c = 0; c < width; c++) {
+                means.set(c, single ? x.getAtIndex(F32, xo + column + c) : x.getAtIndex(F64, xo + column + c));
+            }
+            for (long o = 0, rows = 0; o < outer; o++) {
+                long at = xo + o * rowLength + column;
+                if (single) FloatNormalizationLoops.columnShiftedSum(x, at, width, means.floats, partial.floats, vector);
+                else DoubleNormalizationLoops.columnShiftedSum(x, at, width, means.doubles, partial.doubles, vector);
+                if (++rows == NormalizationKernels.FLUSH_RUNS || o == outer - 1) {
+                    partial.flushInto(total, width);
+                    rows = 0;
+                }
+            }
+            for (long g = first, c = 0; g < last; g++, c += n) {
+                double sum = 0;
+                for (int i = 0; i < n; i++) sum += means.get((int) c + i) + total[(int) c + i] / outer;
+                double m = sum / n;
+                mean.set(g, m);
+                for (int i = 0; i < n; i++) {
+                    means.set((int) c + i, m);
+                    total[(int) c + i] = 0;
+                }
+            }
+            for (long o = 0, rows = 0; o < outer; o++) {
+                long at = xo + o * rowLength + column;
+                if (single) FloatNormalizationLoops.columnSquaredDeviation(x, at, width, means.floats, partial.floats, vector);
+                else DoubleNormalizationLoops.columnSquaredDeviation(x, at, width, means.doubles, partial.doubles, vector);
+                if (++rows == NormalizationKernels.FLUSH_RUNS || o == outer - 1) {
+                    partial.flushInto(total, width);
+                    rows = 0;
+                }
+            }
+            for (long g = first, c = 0; g < last; g++, c += n) {
+                double squares = 0;
+                for (int i = 0; i < n; i++) squares += total[(int) c + i];
+                inverseStd.set(g, 1 / Math.sqrt(squares / count + eps));
             }
         }
     }
@@ -235,16 +253,24 @@ final class NormalizationColumns {
          * {@code weightSum} and {@code biasSum} per inner position) and, weighted, the sums of the
          * input gradient's closed form.
          */
-        void chunk(long first, long last, double[] weightSum, double[] biasSum) {
+        void chunk(long first, long last, double[] weightSum, double[] biasSum, Workspace work) {
+            int n = (int) inner;
             int width = (int) ((last - first) * inner);
             long column = first * inner;
             double count = outer * inner;
-            Columns means = new Columns(single, width);
-            for (int c = 0; c < width; c++) means.set(c, mean.get(first + c / inner));
-            Columns partialG = new Columns(single, width);
-            Columns partialGX = new Columns(single, width);
-            double[] totalG = new double[width];
-            double[] totalGX = new double[width];
+            Columns means = work.means;
+            for (long g = first, c = 0; g < last; g++) {
+                double m = mean.get(g);
+                for (int i = 0; i < n; i++) means.set((int) c++, m);
+            }
+            Columns partialG = work.first;
+            Columns partialGX = work.second;
+            double[] totalG = work.totalFirst;
+            double[] totalGX = work.totalSecond;
+            Arrays.fill(totalG, 0, width, 0);
+            Arrays.fill(totalGX, 0, width, 0);
+            partialG.clear(width);
+            partialGX.clear(width);
             for (long o = 0, rows = 0; o < outer; o++) {
                 long at = o * rowLength + column;
                 if (single) {
@@ -255,37 +281,40 @@ final class NormalizationColumns {
                             partialGX.doubles, vector);
                 }
                 if (++rows == NormalizationKernels.FLUSH_RUNS || o == outer - 1) {
-                    partialG.flushInto(totalG);
-                    partialGX.flushInto(totalGX);
+                    partialG.flushInto(totalG, width);
+                    partialGX.flushInto(totalGX, width);
                     rows = 0;
                 }
             }
-            Columns scales = dx == null ? null : new Columns(single, width);
-            Columns k1 = dx == null ? null : new Columns(single, width);
-            Columns k0 = dx == null ? null : new Columns(single, width);
-            for (long group = first; group < last; group++) {
-                int from = (int) ((group - first) * inner);
+            // the sums above are done with: their arrays now hold the input gradient's coefficients
+            Columns scales = work.first;
+            Columns k1 = work.second;
+            Columns k0 = work.third;
+            for (long group = first, c = 0; group < last; group++, c += n) {
                 double s = inverseStd.get(group);
                 double sumG = 0;
                 double sumGX = 0;
                 double sumH = 0;
                 double sumHX = 0;
-                for (int c = from; c < from + inner; c++) {
-                    double w = weight(group, c - from);
-                    sumG += totalG[c];
-                    sumGX += totalGX[c];
-                    sumH += w * totalG[c];
-                    sumHX += w * totalGX[c];
-                    if (biasSum != null) biasSum[c - from] += totalG[c];
-                    if (weightSum != null) weightSum[c - from] += s * totalGX[c];
+                for (int i = 0; i < n; i++) {
+                    int at = (int) c + i;
+                    double w = weight(group, i);
+                    sumG += totalG[at];
+                    sumGX += totalGX[at];
+                    sumH += w * totalG[at];
+                    sumHX += w * totalGX[at];
+                    if (biasSum != null) biasSum[i] += totalG[at];
+                    if (weightSum != null) weightSum[i] += s * totalGX[at];
                 }
                 if (gradBias != null) gradBias.set(group, sumG);
                 if (gradWeight != null) gradWeight.set(group, s * sumGX);
                 if (dx == null) continue;
-                for (int c = from; c < from + inner; c++) {
-                    scales.set(c, weight(group, c - from) * s);
-                    k1.set(c, -s * s * s * sumHX / count);
-                    k0.set(c, -s * sumH / count);
+                double coefficient = -s * s * s * sumHX / count;
+                double constant = -s * sumH / count;
+                for (int i = 0; i < n; i++) {
+                    scales.set((int) c + i, weight(group, i) * s);
+                    k1.set((int) c + i, coefficient);
+                    k0.set((int) c + i, constant);
                 }
             }
             if (dx == null) return;
@@ -299,6 +328,29 @@ final class NormalizationColumns {
                             scales.doubles, k1.doubles, k0.doubles, vector);
                 }
             }
+        }
+    }
+
+    /**
+     * The per-column arrays of one task, reused for each of its chunks (a chunk uses the first
+     * {@code width} entries): allocating them per chunk cost as much as the arithmetic when a
+     * chunk has few rows.
+     */
+    private static final class Workspace {
+        final Columns means;
+        final Columns first;
+        final Columns second;
+        final Columns third;
+        final double[] totalFirst;
+        final double[] totalSecond;
+
+        Workspace(boolean single, int width) {
+            means = new Columns(single, width);
+            first = new Columns(single, width);
+            second = new Columns(single, width);
+            third = new Columns(single, width);
+            totalFirst = new double[width];
+            totalSecond = new double[width];
         }
     }
 
@@ -319,9 +371,14 @@ final class NormalizationColumns {
             else doubles[c] = value;
         }
 
-        /** Adds these partial sums into {@code total} and zeroes them. */
-        void flushInto(double[] total) {
-            for (int c = 0; c < total.length; c++) {
+        void clear(int width) {
+            if (floats != null) Arrays.fill(floats, 0, width, 0);
+            else Arrays.fill(doubles, 0, width, 0);
+        }
+
+        /** Adds the first {@code width} partial sums into {@code total} and zeroes them. */
+        void flushInto(double[] total, int width) {
+            for (int c = 0; c < width; c++) {
                 total[c] += get(c);
                 set(c, 0);
             }

@@ -17,13 +17,13 @@ import static dev.ember.devices.cpu.Elements.F64;
  * while they are still in cache: the forward reads them three times (sum, squared deviations
  * from the mean, output) and the backward twice (two sums, input gradient). Statistics are
  * two-pass and accumulated in double. The loops themselves are in {@link FloatNormalizationLoops}
- * and {@link DoubleNormalizationLoops}; many short runs per group (batch norm of {@code [N, C]})
- * take {@link NormalizationColumns} instead.
+ * and {@link DoubleNormalizationLoops}; short runs (batch norm of {@code [N, C]}, layer norm over
+ * a few features) take {@link NormalizationColumns} instead.
  *
  * <p>A weight and bias per inner position (layer norm) get their gradients summed over every
  * group: each of a fixed number of chunks of groups sums into its own arrays (float32 ones are
- * added into double every {@link #FLUSH_RUNS} runs), and the chunks' arrays are added in order,
- * so the result does not depend on which thread ran which chunk.
+ * added into double every {@link #FLUSH_RUNS} runs), and the chunks' arrays are added in order:
+ * the chunks depend on the shape and the number of threads only, never on which thread ran which.
  *
  * <pre>{@code
  * // batch norm of [N, C, H, W] in training mode
@@ -38,7 +38,7 @@ final class NormalizationKernels {
     /** Runs (or rows) whose float32 sums share one float partial before it is added into double. */
     static final int FLUSH_RUNS = 32;
 
-    /** Below this run length (with more than one run per group) the column path is taken. */
+    /** Below this run length, with more than one run per group, the column path is taken. */
     static final long COLUMN_INNER = 32;
 
     private NormalizationKernels() {}
@@ -123,7 +123,7 @@ final class NormalizationKernels {
                         boolean affinePerGroup, double eps, boolean computeStatistics, Strided mean, Strided inverseStd,
                         Strided output) {
         if (groups == 0 || outer * inner == 0 && !computeStatistics) return;
-        if (columnPath(outer, inner)) {
+        if (columnPath(outer, inner, input.dtype())) {
             NormalizationColumns.forward(input, outer, groups, inner, weight, bias, affinePerGroup, eps, computeStatistics,
                     mean, inverseStd, output);
             return;
@@ -241,7 +241,7 @@ final class NormalizationKernels {
     static void backward(Strided gradOutput, Strided input, long outer, long groups, long inner, Strided mean,
                          Strided inverseStd, Strided weight, boolean affinePerGroup, Strided gradInput, Strided gradWeight,
                          Strided gradBias) {
-        if (columnPath(outer, inner)) {
+        if (columnPath(outer, inner, input.dtype())) {
             NormalizationColumns.backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
                     gradInput, gradWeight, gradBias);
             return;
@@ -269,8 +269,14 @@ final class NormalizationKernels {
         writeTotal(gradBias, biasSums, (int) inner);
     }
 
-    /** Many short runs per group: read them as columns of rows ({@link NormalizationColumns}). */
-    private static boolean columnPath(long outer, long inner) { return outer > 1 && inner >= 1 && inner < COLUMN_INNER; }
+    /**
+     * Short runs, read as columns of rows ({@link NormalizationColumns}), vectorised across groups:
+     * many of them per group (a cache line per run otherwise), or one shorter than a vector.
+     */
+    private static boolean columnPath(long outer, long inner, DType dtype) {
+        long lanes = dtype == DType.FLOAT32 ? UnaryKernels.FS.length() : UnaryKernels.DS.length();
+        return inner >= 1 && inner < COLUMN_INNER && (outer > 1 || inner < lanes);
+    }
 
     /** {@code target[i] = sum over chunks, in order, of partial[c][i]}; zeros when there were no chunks. */
     static void writeTotal(Strided target, double[][] partial, int n) {

@@ -23,11 +23,11 @@ class NormalizationKernelsTest {
 
     /**
      * Sizes {outer, groups, inner}: short runs (the column path: batch norm of [N, C] or [N, C, L],
-     * more rows than a float partial takes, more groups than one band), long runs (layer norm,
-     * batch norm of images), tails of every length.
+     * more rows than a float partial takes, more groups than one band, layer norm over 3 features),
+     * long runs (layer norm, batch norm of images), tails of every length.
      */
     private static final long[][] SHAPES = {
-        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {40, 70, 1}, {3, 600, 1}, {34, 30, 20},
+        {4, 3, 1}, {2, 3, 5}, {3, 2, 8}, {2, 4, 17}, {40, 70, 1}, {3, 600, 1}, {34, 30, 20}, {1, 300, 3},
         {5, 3, 33}, {1, 6, 64}, {1, 40, 7}, {4, 3, 130}, {1, 12, 129},
     };
 
