@@ -122,7 +122,15 @@ final class NormalizationKernels {
     static void forward(Strided input, long outer, long groups, long inner, Strided weight, Strided bias,
                         boolean affinePerGroup, double eps, boolean computeStatistics, Strided mean, Strided inverseStd,
                         Strided output) {
-        if (groups == 0 || outer * inner == 0 && !computeStatistics) return;
+        if (groups == 0) return;
+        if (outer * inner == 0) {
+            // statistics of no elements, as 0 / 0 gives them
+            if (computeStatistics) {
+                CopyKernels.fill(mean, Double.NaN);
+                CopyKernels.fill(inverseStd, Double.NaN);
+            }
+            return;
+        }
         if (columnPath(outer, inner, input.dtype())) {
             NormalizationColumns.forward(input, outer, groups, inner, weight, bias, affinePerGroup, eps, computeStatistics,
                     mean, inverseStd, output);
@@ -191,7 +199,7 @@ final class NormalizationKernels {
             if (computeStatistics) {
                 // summing x - x0 for one of the group's own values x0 keeps float32 block sums of
                 // data far from zero (a mean of 1000, a deviation of 0.01) accurate
-                double shift = count == 0 ? 0 : single ? x.getAtIndex(F32, xo + run(0, g)) : x.getAtIndex(F64, xo + run(0, g));
+                double shift = single ? x.getAtIndex(F32, xo + run(0, g)) : x.getAtIndex(F64, xo + run(0, g));
                 double sum = 0;
                 for (long o = 0; o < outer; o++) {
                     sum += single ? FloatNormalizationLoops.shiftedSum(x, xo + run(o, g), inner, (float) shift, vector)
@@ -241,6 +249,12 @@ final class NormalizationKernels {
     static void backward(Strided gradOutput, Strided input, long outer, long groups, long inner, Strided mean,
                          Strided inverseStd, Strided weight, boolean affinePerGroup, Strided gradInput, Strided gradWeight,
                          Strided gradBias) {
+        if (outer * inner == 0) {
+            // sums over no elements
+            if (gradWeight != null) CopyKernels.fill(gradWeight, 0);
+            if (gradBias != null) CopyKernels.fill(gradBias, 0);
+            return;
+        }
         if (columnPath(outer, inner, input.dtype())) {
             NormalizationColumns.backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
                     gradInput, gradWeight, gradBias);

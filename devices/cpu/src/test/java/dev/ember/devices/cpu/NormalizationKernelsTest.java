@@ -232,6 +232,23 @@ class NormalizationKernelsTest {
     }
 
     @Test
+    void groupsOfNoElementsHaveUndefinedStatisticsAndZeroGradients() {
+        for (long[] size : new long[][] {{0, 3, 4}, {2, 3, 0}}) {
+            Strided x = Tensors.empty(DType.FLOAT32, size);
+            Strided mean = Tensors.empty(DType.FLOAT64, 3);
+            Strided inverseStd = Tensors.empty(DType.FLOAT64, 3);
+            CPU.normalization(x, size[0], 3, size[2], null, null, true, EPS, true, mean, inverseStd, Tensors.empty(DType.FLOAT32, size));
+            assertTrue(Double.isNaN(Tensors.doubles(mean)[2]) && Double.isNaN(Tensors.doubles(inverseStd)[0]), Arrays.toString(size));
+            Strided gradWeight = Tensors.of(DType.FLOAT32, new long[] {3}, 5, 5, 5);
+            Strided gradBias = Tensors.of(DType.FLOAT32, new long[] {3}, 5, 5, 5);
+            CPU.normalizationBackward(x, x, size[0], 3, size[2], mean, inverseStd, null, true, Tensors.empty(DType.FLOAT32, size),
+                    gradWeight, gradBias);
+            assertArrayEquals(new double[3], Tensors.doubles(gradWeight), 0.0, Arrays.toString(size));
+            assertArrayEquals(new double[3], Tensors.doubles(gradBias), 0.0, Arrays.toString(size));
+        }
+    }
+
+    @Test
     void wrongOperandsAreReportedWithShapesAndDtypes() {
         Strided x = Tensors.empty(DType.FLOAT32, 2, 3, 4);
         Strided stats = Tensors.empty(DType.FLOAT32, 3);
