@@ -165,6 +165,47 @@ public interface Backend {
                 + " has no native convolution");
     }
 
+    /** True when this backend has the fused {@link #normalization} kernels for {@code dtype}. */
+    default boolean hasNormalization(DType dtype) { return false; }
+
+    /**
+     * Optional fused normalization (batch, layer, group, instance norm): the contiguous
+     * {@code input} of {@code outer * groups * inner} elements is read as {@code [outer, groups, inner]}
+     * and each group {@code g} is standardised over its {@code outer * inner} elements,
+     * {@code output = (input - mean[g]) * inverseStd[g] * weight + bias}. Batch norm of
+     * {@code [N, C, *]} is {@code (N, C, prod(spatial))}, layer norm {@code (1, prod(leading), prod(normalized))},
+     * group norm {@code (1, N * G, C / G * prod(spatial))}.
+     *
+     * <p>{@code weight} and {@code bias} (each may be null) hold {@code groups} elements when
+     * {@code affinePerGroup}, else {@code inner} elements (one per position within a group's row).
+     * {@code mean} and {@code inverseStd} hold {@code groups} elements of the input's dtype or
+     * FLOAT64. With {@code computeStatistics} the kernel writes them: the mean and
+     * {@code 1 / sqrt(biasedVariance + eps)}, accumulated in double; otherwise it reads them
+     * (evaluation with running statistics: the caller passes the running mean and
+     * {@code 1 / sqrt(runningVar + eps)}, and {@code eps} is unused). Operands are contiguous;
+     * {@code input}, {@code output}, {@code weight} and {@code bias} share one floating dtype.
+     */
+    default void normalization(Strided input, long outer, long groups, long inner, Strided weight, Strided bias,
+                               boolean affinePerGroup, double eps, boolean computeStatistics, Strided mean,
+                               Strided inverseStd, Strided output) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused normalization");
+    }
+
+    /**
+     * The gradients of {@link #normalization} with statistics from the input (training mode),
+     * from {@code mean} and {@code inverseStd} as that kernel wrote them: {@code gradInput} (like
+     * the input), {@code gradWeight} and {@code gradBias} (shaped like the weight), each
+     * overwritten, or skipped when null. With {@code h = gradOutput * weight} and sums over a
+     * group's {@code M} elements, {@code gradInput = s * (h - sum(h) / M - xhat * sum(h * xhat) / M)}.
+     */
+    default void normalizationBackward(Strided gradOutput, Strided input, long outer, long groups, long inner,
+                                       Strided mean, Strided inverseStd, Strided weight, boolean affinePerGroup,
+                                       Strided gradInput, Strided gradWeight, Strided gradBias) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused normalization");
+    }
+
     /**
      * True when this backend has fused softmax kernels ({@link #softmax}, {@link #softmaxBackward})
      * for {@code dtype}. Callers check it first and otherwise compose softmax from max, exp, sum

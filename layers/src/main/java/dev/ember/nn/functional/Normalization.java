@@ -2,6 +2,7 @@ package dev.ember.nn.functional;
 
 import dev.ember.autograd.GradMode;
 import dev.ember.devices.DType;
+import dev.ember.tensor.FusedNormalization;
 import dev.ember.tensor.Tensor;
 import java.util.Arrays;
 
@@ -44,6 +45,10 @@ public final class Normalization {
         Tensor shapedBias = bias == null ? null : channelShaped(bias, input.dim());
         if (!training && runningMean != null) {
             Tensor scale = runningVar.add(eps).rsqrt();
+            if (fusedEvaluation(input, runningMean, runningVar, weight, bias)) {
+                return new NormalizeWithStatisticsFunction(channelShaped(runningMean, input.dim()),
+                        channelShaped(scale, input.dim())).apply(input, shapedWeight, shapedBias);
+            }
             Tensor out = input.sub(channelShaped(runningMean, input.dim())).mul(channelShaped(scale, input.dim()));
             if (shapedWeight != null) out = out.mul(shapedWeight);
             if (shapedBias != null) out = out.add(shapedBias);
@@ -58,9 +63,23 @@ public final class Normalization {
         Tensor out = normalize.apply(input, shapedWeight, shapedBias);
         if (training && runningMean != null) {
             updateRunning(runningMean, runningVar, normalize.mean.reshape(channels),
-                    normalize.biasedVariance.reshape(channels), momentum, count);
+                    normalize.biasedVariance().reshape(channels), momentum, count);
         }
         return out;
+    }
+
+    /**
+     * True when evaluation with running statistics can be one fused kernel call: the backend has
+     * it, every operand has the input's dtype and device, and the running statistics take no
+     * gradient (the composed form below differentiates them too).
+     */
+    private static boolean fusedEvaluation(Tensor input, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias) {
+        if (input.numel() == 0 || !FusedNormalization.isAvailable(input)) return false;
+        if (GradMode.isEnabled() && (runningMean.requiresGrad() || runningVar.requiresGrad())) return false;
+        for (Tensor t : new Tensor[] {runningMean, runningVar, weight, bias}) {
+            if (t != null && (t.dtype() != input.dtype() || !t.device().equals(input.device()))) return false;
+        }
+        return true;
     }
 
     /**
@@ -131,7 +150,7 @@ public final class Normalization {
         Tensor out = normalize.apply(input, shapedWeight, shapedBias);
         if (runningMean != null) {
             Tensor batchMean = normalize.mean.reshape(input.size(0), channels).mean(0);
-            Tensor batchVariance = normalize.biasedVariance.reshape(input.size(0), channels).mean(0);
+            Tensor batchVariance = normalize.biasedVariance().reshape(input.size(0), channels).mean(0);
             updateRunning(runningMean, runningVar, batchMean, batchVariance, momentum, count);
         }
         return out;

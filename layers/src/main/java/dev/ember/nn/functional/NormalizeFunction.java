@@ -3,6 +3,7 @@ package dev.ember.nn.functional;
 import dev.ember.autograd.GradMode;
 import dev.ember.tensor.Function;
 import dev.ember.tensor.FunctionContext;
+import dev.ember.tensor.FusedNormalization;
 import dev.ember.tensor.Tensor;
 
 /**
@@ -10,7 +11,12 @@ import dev.ember.tensor.Tensor;
  * {@code y = (x - mean) / sqrt(var + eps) * weight + bias}, with the biased variance. It is the
  * core of batch, layer, group and instance norm.
  *
- * <p>The backward is the closed form, with {@code c = x - mean}, {@code s = invstd} and sums
+ * <p>When the backend has fused normalization kernels for the input ({@link FusedNormalization})
+ * and the shapes fit them ({@link NormalizationGeometry}), forward and backward are one kernel
+ * call each; the backward falls back to the composed form below under {@code createGraph}, whose
+ * every op is recorded, so second-order gradients stay exact.
+ *
+ * <p>The composed backward is the closed form, with {@code c = x - mean}, {@code s = invstd} and sums
  * over the normalised dims ({@code M} elements): for a weight constant within each group
  * (batch, instance norm) {@code dx = w s (g - sum(g) / M - c s^2 sum(g c) / M)},
  * {@code dw = s sum(g c)}, {@code db = sum(g)}; for an elementwise weight (layer norm) the same
@@ -23,9 +29,12 @@ import dev.ember.tensor.Tensor;
 final class NormalizeFunction extends Function {
     private final int[] dims;
     private final double eps;
-    /** The statistics of the last forward (keepdim shape), read by callers that track running statistics. */
+    /** The mean of the last forward (keepdim shape), read by callers that track running statistics. */
     Tensor mean;
-    Tensor biasedVariance;
+    private Tensor biasedVariance;
+    /** The fused kernels' view of the last forward's shapes; null when it was composed. */
+    private NormalizationGeometry geometry;
+    private Tensor fusedInverseStd;
 
     NormalizeFunction(int[] dims, double eps) {
         this.dims = dims;
@@ -35,17 +44,38 @@ final class NormalizeFunction extends Function {
     @Override
     public String name() { return "NativeNormBackward"; }
 
+    /** The biased variance of the last forward (keepdim shape), for running statistics. */
+    Tensor biasedVariance() {
+        if (biasedVariance == null && fusedInverseStd != null) {
+            // var = 1 / s^2 - eps from the float64 inverse std: exact to a few ulps of var + eps
+            try (var mode = GradMode.noGrad()) {
+                biasedVariance = fusedInverseStd.square().reciprocal().sub(eps).clampMin(0).view(mean.shape());
+            }
+        }
+        return biasedVariance;
+    }
+
     @Override
     protected Tensor forward(FunctionContext ctx, Tensor... inputs) {
         Tensor x = inputs[0];
         Tensor weight = inputs[1];
+        Tensor bias = inputs[2];
+        geometry = NormalizationGeometry.of(x, dims, weight, bias);
+        if (geometry != null) {
+            FusedNormalization.Result result = FusedNormalization.forward(x, geometry.outer(), geometry.groups(),
+                    geometry.inner(), geometry.flatAffine(weight), geometry.flatAffine(bias), geometry.affinePerGroup(), eps);
+            mean = result.mean().view(geometry.statisticsShape());
+            fusedInverseStd = result.inverseStd();
+            ctx.saveForBackward(x, weight, result.mean(), result.inverseStd());
+            return result.output();
+        }
         mean = x.mean(dims, true);
         Tensor centered = x.sub(mean);
         biasedVariance = centered.square().mean(dims, true);
         Tensor inverseStd = biasedVariance.add(eps).rsqrt();
         // Folding the weight into the per-group scale saves a full pass over x.
         Tensor out = centered.mul(weight == null ? inverseStd : inverseStd.mul(weight));
-        if (inputs[2] != null) out = out.add(inputs[2]);
+        if (bias != null) out = out.add(bias);
         ctx.saveForBackward(x, weight, centered, inverseStd);
         return out;
     }
@@ -53,10 +83,11 @@ final class NormalizeFunction extends Function {
     @Override
     protected Tensor[] backward(FunctionContext ctx, Tensor gradOutput) {
         Tensor[] saved = ctx.savedTensors();
+        if (geometry != null && !GradMode.isEnabled()) return fusedBackward(ctx, saved, gradOutput);
         Tensor weight = saved[1];
         Tensor centered = saved[2];
         Tensor inverseStd = saved[3];
-        if (GradMode.isEnabled()) {
+        if (GradMode.isEnabled() || geometry != null) {
             Tensor x = saved[0];
             centered = x.sub(x.mean(dims, true));
             inverseStd = centered.square().mean(dims, true).add(eps).rsqrt();
@@ -88,6 +119,17 @@ final class NormalizeFunction extends Function {
         Tensor gradWeight = weight != null && ctx.needsInputGrad(1) ? projection.mul(inverseStd) : null;
         if (gradBias != null) gradBias = gradSum;
         return new Tensor[] {gradInput, gradWeight, gradBias};
+    }
+
+    /** One kernel call; the weight and bias gradients come back flat and are shaped for the node to sum to their inputs. */
+    private Tensor[] fusedBackward(FunctionContext ctx, Tensor[] saved, Tensor gradOutput) {
+        Tensor x = saved[0];
+        Tensor weight = saved[1];
+        FusedNormalization.Gradients gradients = FusedNormalization.backward(gradOutput.to(x.dtype()), x, geometry.outer(),
+                geometry.groups(), geometry.inner(), saved[2], saved[3], geometry.flatAffine(weight),
+                geometry.affinePerGroup(), ctx.needsInputGrad(0), ctx.needsInputGrad(1), ctx.needsInputGrad(2));
+        return new Tensor[] {gradients.input(), geometry.affineGradient(gradients.weight()),
+            geometry.affineGradient(gradients.bias())};
     }
 
     /** True when the broadcast weight has more than one value along some normalised dim. */

@@ -396,6 +396,32 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hasNormalization(DType dtype) { return NormalizationKernels.supports(dtype); }
+
+    @Override
+    public void normalization(Strided input, long outer, long groups, long inner, Strided weight, Strided bias,
+                              boolean affinePerGroup, double eps, boolean computeStatistics, Strided mean,
+                              Strided inverseStd, Strided output) {
+        NormalizationKernels.checkForward(input, outer, groups, inner, weight, bias, affinePerGroup, mean, inverseStd, output);
+        NormalizationKernels.forward(input, outer, groups, inner, weight, bias, affinePerGroup, eps, computeStatistics, mean,
+                inverseStd, output);
+        for (Strided s : new Strided[] {input, weight, bias, mean, inverseStd, output}) Reference.reachabilityFence(s);
+    }
+
+    @Override
+    public void normalizationBackward(Strided gradOutput, Strided input, long outer, long groups, long inner, Strided mean,
+                                      Strided inverseStd, Strided weight, boolean affinePerGroup, Strided gradInput,
+                                      Strided gradWeight, Strided gradBias) {
+        NormalizationKernels.checkBackward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
+                gradInput, gradWeight, gradBias);
+        NormalizationKernels.backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
+                gradInput, gradWeight, gradBias);
+        for (Strided s : new Strided[] {gradOutput, input, mean, inverseStd, weight, gradInput, gradWeight, gradBias}) {
+            Reference.reachabilityFence(s);
+        }
+    }
+
+    @Override
     public void maxPool(Strided input, int[] kernel, int[] stride, int[] padding, int[] dilation, Strided output,
                         Strided indices) {
         operand("max_pool", input);
