@@ -69,6 +69,32 @@ final class PoolingKernels {
         });
     }
 
+    /** Planes per block of {@link #pairPlaneBlocks}: enough windows to fill vectors, few enough to stay in L1/L2. */
+    private static final int BLOCK_CELLS = 8192;
+
+    /**
+     * 2×2 stride-2 pooling of narrow, consecutive planes (contiguous NCHW): blocks of planes are
+     * copied in, pooled together by {@link MaxPoolPairs#poolPlanes} and copied out in bulk, so
+     * the per-plane costs (three copies and a call) of {@link #floatPlanes} are paid per block.
+     */
+    private static void pairPlaneBlocks(WindowGeometry g, MemorySegment src, long inOffset, MemorySegment dst, long outOffset,
+                                        MemorySegment idx, long idxOffset, long start, long end) {
+        int planeSize = (int) g.planeSize();
+        int windows = (int) g.windowCount();
+        int blockPlanes = (int) Math.max(1, Math.min(end - start, BLOCK_CELLS / planeSize));
+        float[] in = new float[blockPlanes * planeSize];
+        float[] out = new float[blockPlanes * windows];
+        long[] positions = new long[blockPlanes * windows];
+        MaxPoolPairs.Corners corners = MaxPoolPairs.Corners.of(blockPlanes, planeSize, (int) g.in[2], (int) g.out[1], (int) g.out[2]);
+        for (long plane = start; plane < end; plane += blockPlanes) {
+            int count = (int) Math.min(blockPlanes, end - plane);
+            MemorySegment.copy(src, Elements.F32, (inOffset + plane * planeSize) * 4, in, 0, count * planeSize);
+            MaxPoolPairs.poolPlanes(in, (int) g.in[2], count * windows, corners, out, positions);
+            MemorySegment.copy(out, 0, dst, Elements.F32, (outOffset + plane * windows) * 4, count * windows);
+            MemorySegment.copy(positions, 0, idx, Elements.I64, (idxOffset + plane * windows) * 8, count * windows);
+        }
+    }
+
     /**
      * float32 planes stored densely: each plane is copied into a Java array, pooled there (a
      * tight loop the JIT compiles well) and the results copied out in bulk.
@@ -89,6 +115,12 @@ final class PoolingKernels {
         boolean insideOnly = inD == 1 && kD == 1 && outD == 1 && g.padding[1] == 0 && g.padding[2] == 0
                 && dilH == 1 && dilW == 1 && (long) (outH - 1) * g.stride[1] + kH <= inH
                 && (long) (outW - 1) * g.stride[2] + kW <= inW;
+        boolean consecutivePlanes = g.channelStride == planeSize && (g.batch == 1 || g.batchStride == g.channels * planeSize);
+        if (insideOnly && kH == 2 && kW == 2 && g.stride[1] == 2 && g.stride[2] == 2 && consecutivePlanes
+                && MaxPoolPairs.narrow(outW)) {
+            pairPlaneBlocks(g, src, inOffset, dst, outOffset, idx, idxOffset, start, end);
+            return;
+        }
         for (long plane = start; plane < end; plane++) {
             long inBase = inOffset + (plane / g.channels) * g.batchStride + (plane % g.channels) * g.channelStride;
             MemorySegment.copy(src, Elements.F32, inBase * 4, in, 0, planeSize);

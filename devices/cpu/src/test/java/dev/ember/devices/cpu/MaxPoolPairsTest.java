@@ -56,4 +56,44 @@ class MaxPoolPairsTest {
             }
         }
     }
+
+    @Test
+    void blocksOfNarrowPlanesMatchTheDefinitionThroughTheBackend() {
+        Random random = new Random(11);
+        CpuBackend cpu = new CpuBackend();
+        // narrow rows (fewer than half a vector of windows) take the gathered block path; plane
+        // counts that do not divide into blocks and odd sizes test the block edges
+        long[][] shapes = {{3, 37, 11, 11}, {2, 50, 7, 9}, {1, 1, 5, 5}, {64, 64, 11, 11}, {4, 3, 3, 15}};
+        for (long[] shape : shapes) {
+            int planes = (int) (shape[0] * shape[1]);
+            int height = (int) shape[2];
+            int width = (int) shape[3];
+            int outHeight = height / 2;
+            int outWidth = width / 2;
+            double[] values = new double[planes * height * width];
+            for (int i = 0; i < values.length; i++) {
+                int kind = random.nextInt(20);
+                values[i] = kind == 0 ? Double.NaN : kind == 1 ? Double.NEGATIVE_INFINITY : random.nextInt(4);
+            }
+            dev.ember.devices.Strided x = Tensors.of(dev.ember.devices.DType.FLOAT32, shape, values);
+            dev.ember.devices.Strided out = Tensors.empty(dev.ember.devices.DType.FLOAT32, shape[0], shape[1], outHeight, outWidth);
+            dev.ember.devices.Strided indices = Tensors.empty(dev.ember.devices.DType.INT64, shape[0], shape[1], outHeight, outWidth);
+            cpu.maxPool(x, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, new int[] {1, 1}, out, indices);
+            double[] pooled = Tensors.doubles(out);
+            long[] positions = Tensors.longs(indices);
+            int windows = outHeight * outWidth;
+            for (int plane = 0; plane < planes; plane++) {
+                float[] in = new float[height * width];
+                for (int i = 0; i < in.length; i++) in[i] = (float) values[plane * in.length + i];
+                float[] expected = new float[windows];
+                long[] expectedPositions = new long[windows];
+                naive(in, width, outHeight, outWidth, expected, expectedPositions);
+                for (int w = 0; w < windows; w++) {
+                    String where = java.util.Arrays.toString(shape) + " plane " + plane + " window " + w;
+                    assertEquals(expectedPositions[w], positions[plane * windows + w], where);
+                    assertEquals(Float.floatToIntBits(expected[w]), Float.floatToIntBits((float) pooled[plane * windows + w]), where);
+                }
+            }
+        }
+    }
 }
