@@ -30,6 +30,11 @@ record FashionMnistTensors(Tensor trainImages, Tensor trainLabels, Tensor testIm
     }
 
     private static Tensor images(Tensor pixels) {
-        return pixels.to(DType.FLOAT32).div(255.0).sub(MEAN).div(STD).unsqueeze(1).contiguous();
+        Tensor images = pixels.to(DType.FLOAT32);
+        pixels.close();
+        // In place: out of place, each step would leave a 188 MB temporary for the collector,
+        // and those temporaries were most of the training run's peak memory.
+        images.div_(255.0).sub_(MEAN).div_(STD);
+        return images.unsqueeze(1);
     }
 }
