@@ -307,10 +307,7 @@ final class Convolution {
         if (nativeKernels && inputGrad && channels / groups < NATIVE_INPUT_GRADIENT_MIN_CHANNELS) {
             // oneDNN pads the input channels of its input-gradient kernel to a block of 16: with
             // 1 to 3 channels (an image layer) W^T g and col2im are several times faster.
-            Tensor gT = g.reshape(n, outChannels, windows).permute(1, 0, 2).reshape(groups, outChannels / groups, n * windows);
-            Tensor kernelT = weight.reshape(groups, outChannels / groups, groupColumns).mT();
-            Tensor columnGrad = kernelT.matmul(gT).view(channels * window.volume(), n, windows).permute(1, 0, 2);
-            grads[0] = col2im(columnGrad, Arrays.copyOfRange(inputShape, 2, inputShape.length), window);
+            grads[0] = composedInputGradient(groupedGradient(g, groups), weight, window, inputShape, groups);
             inputGrad = false;
         }
         if (nativeKernels && (inputGrad || weightGrad)) {
@@ -329,13 +326,8 @@ final class Convolution {
                         dilation, groupCount, grads[1].strided());
             }
         } else if (inputGrad || weightGrad) {
-            // g as [G, Cout/G, N*L], matching the batch-wide columns of the forward pass
-            Tensor gT = g.reshape(n, outChannels, windows).permute(1, 0, 2).reshape(groups, outChannels / groups, n * windows);
-            if (inputGrad) {
-                Tensor kernelT = weight.reshape(groups, outChannels / groups, groupColumns).mT();
-                Tensor columnGrad = kernelT.matmul(gT).view(channels * window.volume(), n, windows).permute(1, 0, 2);
-                grads[0] = col2im(columnGrad, Arrays.copyOfRange(inputShape, 2, inputShape.length), window);
-            }
+            Tensor gT = groupedGradient(g, groups);
+            if (inputGrad) grads[0] = composedInputGradient(gT, weight, window, inputShape, groups);
             if (weightGrad) {
                 // With create_graph the columns must carry the input's history; otherwise the saved ones will do.
                 Tensor columns = node.flag || (GradMode.isEnabled() && input.requiresGrad())
@@ -352,6 +344,25 @@ final class Convolution {
             grads[2] = g.sum(dims, false);
         }
         return grads;
+    }
+
+    /** The output gradient {@code [N, Cout, *out]} as {@code [G, Cout/G, N*L]}, matching the batch-wide columns of the forward pass. */
+    private static Tensor groupedGradient(Tensor g, long groups) {
+        long n = g.size(0);
+        long outChannels = g.size(1);
+        long windows = g.numel() / Math.max(1, n * outChannels);
+        return g.reshape(n, outChannels, windows).permute(1, 0, 2).reshape(groups, outChannels / groups, n * windows);
+    }
+
+    /** The input gradient from Tensor ops: col2im of {@code W^T g}, differentiable when grad mode is on. */
+    private static Tensor composedInputGradient(Tensor gT, Tensor weight, Window window, long[] inputShape, long groups) {
+        long n = inputShape[0];
+        long channels = inputShape[1];
+        long outChannels = weight.size(0);
+        long windows = gT.size(2) / Math.max(1, n);
+        Tensor kernelT = weight.reshape(groups, outChannels / groups, channels / groups * window.volume()).mT();
+        Tensor columnGrad = kernelT.matmul(gT).view(channels * window.volume(), n, windows).permute(1, 0, 2);
+        return col2im(columnGrad, Arrays.copyOfRange(inputShape, 2, inputShape.length), window);
     }
 
     /** The IM2COL row. */
