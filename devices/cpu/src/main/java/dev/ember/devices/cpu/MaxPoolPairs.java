@@ -80,19 +80,7 @@ final class MaxPoolPairs {
                 }
                 ow = Math.min(ow, outWidth);
             }
-            for (; ow < outWidth; ow++) {
-                int i = rowStart + 2 * ow;
-                float best = in[i];
-                int at = i;
-                float value = in[i + 1];
-                if (value > best || value != value) { best = value; at = i + 1; }
-                value = in[i + inWidth];
-                if (value > best || value != value) { best = value; at = i + inWidth; }
-                value = in[i + inWidth + 1];
-                if (value > best || value != value) { best = value; at = i + inWidth + 1; }
-                out[o + ow] = best;
-                positions[o + ow] = at;
-            }
+            for (; ow < outWidth; ow++) window(in, rowStart + 2 * ow, inWidth, 0, out, positions, o + ow);
         }
     }
 
@@ -152,19 +140,20 @@ final class MaxPoolPairs {
                 ((LongVector) at.convertShape(VectorOperators.I2L, LONGS, part)).intoArray(positions, w + part * LONG_LANES);
             }
         }
-        for (; w < windows; w++) {
-            int i = gather[w];
-            int base = i - cornerInPlane[w];
-            float best = in[i];
-            int at = i;
-            float value = in[i + 1];
-            if (value > best || value != value) { best = value; at = i + 1; }
-            value = in[i + inWidth];
-            if (value > best || value != value) { best = value; at = i + inWidth; }
-            value = in[i + inWidth + 1];
-            if (value > best || value != value) { best = value; at = i + inWidth + 1; }
-            out[w] = best;
-            positions[w] = at - base;
-        }
+        for (; w < windows; w++) window(in, gather[w], inWidth, gather[w] - cornerInPlane[w], out, positions, w);
+    }
+
+    /** One window with its top-left cell at {@code i}, reported as a position within the plane starting at {@code plane}. */
+    private static void window(float[] in, int i, int inWidth, int plane, float[] out, long[] positions, int o) {
+        float best = in[i];
+        int at = i;
+        float value = in[i + 1];
+        if (value > best || value != value) { best = value; at = i + 1; }
+        value = in[i + inWidth];
+        if (value > best || value != value) { best = value; at = i + inWidth; }
+        value = in[i + inWidth + 1];
+        if (value > best || value != value) { best = value; at = i + inWidth + 1; }
+        out[o] = best;
+        positions[o] = at - plane;
     }
 }
