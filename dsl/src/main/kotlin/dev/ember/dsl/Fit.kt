@@ -70,8 +70,17 @@ private class Training(
                 progress?.message("resumed from ${resumed.file} after epoch ${resumed.epoch}")
             }
         }
-        if (earlyStopping != null && records.isNotEmpty() && earlyStopping.shouldStop) return History(records, stoppedEarly = true)
+        val restoreBest = settings.earlyStopping?.restoreBestWeights == true
         var bestState: Map<String, Tensor>? = null
+        if (restoreBest && checkpoints != null && records.isNotEmpty()) {
+            val bestEpoch = earlyStopping!!.bestEpoch
+            bestState = checkpoints.restoreBest(bestEpoch)
+            if (bestState == null) progress?.message("no best weights of epoch $bestEpoch in ${checkpoints.bestFile}; early stopping cannot rewind past the resume")
+        }
+        if (earlyStopping != null && records.isNotEmpty() && earlyStopping.shouldStop) {
+            bestState?.let { model.loadStateDict(it) }
+            return History(records, stoppedEarly = true)
+        }
         for (epoch in first..epochs) {
             val record = trainEpoch(epoch)
             records += record
@@ -79,7 +88,9 @@ private class Training(
             var stop = false
             if (earlyStopping != null) {
                 val value = record[earlyStopping.monitor]!!
-                if (earlyStopping.improved(epoch, value) && settings.earlyStopping!!.restoreBestWeights) bestState = snapshot()
+                if (earlyStopping.improved(epoch, value) && restoreBest) {
+                    bestState = snapshot().also { checkpoints?.saveBest(it, epoch) }
+                }
                 stop = earlyStopping.shouldStop
             }
             stepScheduler(record)

@@ -4,6 +4,8 @@ import dev.ember.nn.Module
 import dev.ember.optim.Checkpoint
 import dev.ember.optim.LRScheduler
 import dev.ember.optim.Optimizer
+import dev.ember.tensor.Tensor
+import dev.ember.tensor.io.SafeTensors
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.Locale
@@ -16,7 +18,9 @@ import kotlin.io.path.name
  * through [Checkpoint] (one atomic write each, so a crash leaves the previous files intact), and
  * only the newest `keepLast` files are kept. With `resume`, [fit] starts from the newest file:
  * it restores the states and continues at the next epoch, and its [History] includes the
- * restored epochs.
+ * restored epochs. When early stopping restores the best weights, they are kept in
+ * `best.safetensors` as well, so that a resumed run that stops early still rewinds to the best
+ * epoch, even one from before the resume.
  *
  *     fit(model, train, epochs = 20, optimizer, F::crossEntropy) { checkpoint(Path.of("runs/cnn")) }
  */
@@ -40,6 +44,9 @@ class TrainingCheckpoints(
 
     /** The file epoch `epoch` is saved to. */
     fun fileOf(epoch: Int): Path = directory.resolve(String.format(Locale.ROOT, "epoch-%04d.safetensors", epoch))
+
+    /** The file holding the best weights so far, when early stopping is to restore them. */
+    val bestFile: Path get() = directory.resolve("best.safetensors")
 
     /** What a resumed run starts from. */
     class Resumed(val file: Path, val epoch: Int, val history: List<EpochRecord>)
@@ -71,6 +78,22 @@ class TrainingCheckpoints(
         return Resumed(file, restored.epoch(), decode(extras))
     }
 
+    /** Writes the best weights so far (those after `epoch`), atomically. */
+    internal fun saveBest(state: Map<String, Tensor>, epoch: Int) {
+        Files.createDirectories(directory)
+        SafeTensors.save(state, bestFile, mapOf(BEST_EPOCH to epoch.toString()))
+    }
+
+    /**
+     * The best weights saved after `epoch`, or null when [bestFile] is missing or holds another
+     * epoch's (a crash between the two writes of an epoch can leave it one epoch ahead).
+     */
+    internal fun restoreBest(epoch: Int): Map<String, Tensor>? {
+        if (!Files.isRegularFile(bestFile)) return null
+        if (SafeTensors.loadMetadata(bestFile)[BEST_EPOCH] != epoch.toString()) return null
+        return SafeTensors.load(bestFile)
+    }
+
     private fun encode(record: EpochRecord, extras: MutableMap<String, String>) {
         val prefix = "history.${record.epoch}."
         extras[prefix + "loss"] = record.loss.toString()
@@ -97,4 +120,8 @@ class TrainingCheckpoints(
     }
 
     private fun epochOf(path: Path): Int? = Regex("epoch-(\\d+)\\.safetensors").matchEntire(path.name)?.groupValues?.get(1)?.toIntOrNull()
+
+    private companion object {
+        const val BEST_EPOCH = "ember.best_epoch"
+    }
 }

@@ -1,7 +1,9 @@
 package dev.ember.dsl
 
 import dev.ember.nn.functional.F
+import dev.ember.autograd.GradMode
 import dev.ember.optim.Adam
+import dev.ember.optim.SGD
 import dev.ember.tensor.Tensor
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
@@ -64,6 +66,42 @@ class TrainingCheckpointsSpec : FunSpec({
             }
             history.epochs.size shouldBe 2
             for ((name, value) in first.stateDict()) second.stateDict().getValue(name).floats() shouldBe value.floats()
+        } finally {
+            directory.toFile().deleteRecursively()
+        }
+    }
+
+    test("a resumed run that stops early rewinds to the best epoch, even one from before the resume") {
+        val directory = Files.createTempDirectory("ember-checkpoints")
+        try {
+            val validationLosses = listOf(0.9, 0.3, 0.5, 0.6)
+            var validated = 0
+            val loss: (Tensor, Tensor) -> Tensor = { output, target ->
+                if (GradMode.isEnabled()) F.mseLoss(output, target) else Tensor.scalar(validationLosses[validated++])
+            }
+            val weights = mutableListOf<Float>()
+            fun run(epochs: Int): Pair<History, Float> {
+                val model = identityLinear()
+                val history = fit(model, constantBatches(1, 2), epochs, SGD(model.parameters(), 0.1), loss) {
+                    validate(constantBatches(1, 2))
+                    earlyStopping(patience = 2, restoreBestWeights = true)
+                    checkpoint(directory)
+                    onEpochEnd { weights += model.weight.item().toFloat() }
+                    quiet()
+                }
+                return history to model.weight.item().toFloat()
+            }
+            run(epochs = 2)
+            val (resumed, rewound) = run(epochs = 10)
+            resumed.stoppedEarly shouldBe true
+            resumed.epochs.map { it.epoch } shouldBe listOf(1, 2, 3, 4)
+            weights.toSet().size shouldBe 4
+            rewound shouldBe weights[1]
+
+            val (finished, rewoundAgain) = run(epochs = 10)
+            finished.epochs.size shouldBe 4
+            validated shouldBe 4
+            rewoundAgain shouldBe weights[1]
         } finally {
             directory.toFile().deleteRecursively()
         }
