@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * float32 convolutions run on the CPU backend's native kernels (oneDNN) while float64 ones are
  * composed from im2col and GEMM: on random geometries (1 to 3 spatial dims, stride, padding,
- * dilation, groups, with and without bias, odd sizes, tiny heap-backed operands) both must give
- * the same output and the same input, weight and bias gradients.
+ * dilation, groups, with and without bias, odd sizes, tiny heap-backed operands, every subset of
+ * operands requiring grad) both must give the same output and the same input, weight and bias
+ * gradients.
  */
 class NativeConvolutionTest {
 
@@ -38,10 +39,11 @@ class NativeConvolutionTest {
     void nativeFloat32MatchesComposedFloat64OnRandomGeometries() {
         Random random = new Random(11);
         Tensor.manualSeed(11);
-        for (int trial = 0; trial < 40; trial++) {
+        for (int trial = 0; trial < 80; trial++) {
             int spatial = 1 + random.nextInt(3);
             long groups = 1 + random.nextInt(3);
-            long inChannels = groups * (1 + random.nextInt(3));
+            // up to 6 channels per group: from 4 on, the input gradient runs natively too
+            long inChannels = groups * (1 + random.nextInt(6));
             long outChannels = groups * (1 + random.nextInt(3));
             long batch = 1 + random.nextInt(3);
             long[] kernel = new long[spatial], stride = new long[spatial], padding = new long[spatial], dilation = new long[spatial];
@@ -63,12 +65,13 @@ class NativeConvolutionTest {
             Tensor x64 = Tensor.randn(DType.FLOAT64, inputShape);
             Tensor w64 = Tensor.randn(DType.FLOAT64, weightShape);
             Tensor b64 = withBias ? Tensor.randn(DType.FLOAT64, outChannels) : null;
-            Tensor[] reference = run(spatial, x64, w64, b64, stride, padding, dilation, groups);
+            boolean[] wanted = {random.nextInt(4) != 0, random.nextInt(4) != 0, random.nextInt(4) != 0};
+            Tensor[] reference = run(spatial, x64, w64, b64, stride, padding, dilation, groups, wanted);
             Tensor[] fast = run(spatial, x64.to(DType.FLOAT32), w64.to(DType.FLOAT32), withBias ? b64.to(DType.FLOAT32) : null,
-                    stride, padding, dilation, groups);
+                    stride, padding, dilation, groups, wanted);
             String where = "input " + Arrays.toString(inputShape) + ", weight " + Arrays.toString(weightShape) + ", stride "
                     + Arrays.toString(stride) + ", padding " + Arrays.toString(padding) + ", dilation " + Arrays.toString(dilation)
-                    + ", groups " + groups + ", bias " + withBias;
+                    + ", groups " + groups + ", bias " + withBias + ", gradients wanted " + Arrays.toString(wanted);
             String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
             for (int i = 0; i < reference.length; i++) {
                 if (reference[i] != null) assertClose(reference[i], fast[i], names[i] + " of " + where);
@@ -76,16 +79,22 @@ class NativeConvolutionTest {
         }
     }
 
-    /** Output and the gradients of {@code sum(output * probe)} with a fixed probe, so every output cell counts differently. */
+    /**
+     * Output and the gradients of {@code sum(output * probe)} with a fixed probe, so every output
+     * cell counts differently; {@code wanted} says which of input, weight and bias require grad.
+     */
     private static Tensor[] run(int spatial, Tensor x, Tensor w, Tensor b, long[] stride, long[] padding, long[] dilation,
-                                long groups) {
-        Tensor input = x.detach().requiresGrad_(true);
-        Tensor weight = w.detach().requiresGrad_(true);
-        Tensor bias = b == null ? null : b.detach().requiresGrad_(true);
+                                long groups, boolean[] wanted) {
+        Tensor input = x.detach().requiresGrad_(wanted[0]);
+        Tensor weight = w.detach().requiresGrad_(wanted[1]);
+        Tensor bias = b == null ? null : b.detach().requiresGrad_(wanted[2]);
         Tensor out = convolve(spatial, input, weight, bias, stride, padding, dilation, groups);
         Tensor probe = Tensor.arange(out.numel()).to(out.dtype()).remainder(7).sub(3).view(out.shape());
-        out.mul(probe).sum().backward();
-        return new Tensor[] {out.detach().to(DType.FLOAT64), input.grad().to(DType.FLOAT64), weight.grad().to(DType.FLOAT64),
-                bias == null ? null : bias.grad().to(DType.FLOAT64)};
+        if (out.requiresGrad()) out.mul(probe).sum().backward();
+        return new Tensor[] {out.detach().to(DType.FLOAT64), gradient(input), gradient(weight), bias == null ? null : gradient(bias)};
+    }
+
+    private static Tensor gradient(Tensor operand) {
+        return operand.requiresGrad() ? operand.grad().to(DType.FLOAT64) : null;
     }
 }

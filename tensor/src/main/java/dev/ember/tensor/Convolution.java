@@ -311,20 +311,21 @@ final class Convolution {
             inputGrad = false;
         }
         if (nativeKernels && (inputGrad || weightGrad)) {
-            // Without create_graph the backend's kernels compute both gradients directly.
+            // Without create_graph the backend's kernels compute the gradients directly, in one
+            // call so that it can share the output gradient's staging between them.
+            var backend = g.storage.backend;
             Tensor gradOutput = g.contiguous();
-            int[] stride = window.stride(), padding = window.padding(), dilation = window.dilation();
-            int groupCount = Math.toIntExact(groups);
-            if (inputGrad) {
-                grads[0] = Factories.empty(g.dtype(), g.device(), inputShape);
-                g.storage.backend.convolutionBackwardInput(gradOutput.strided(), weight.contiguous().strided(), stride, padding,
-                        dilation, groupCount, grads[0].strided());
-            }
-            if (weightGrad) {
-                grads[1] = Factories.empty(g.dtype(), g.device(), node.inputShapes[1]);
-                g.storage.backend.convolutionBackwardWeight(input.contiguous().strided(), gradOutput.strided(), stride, padding,
-                        dilation, groupCount, grads[1].strided());
-            }
+            Tensor gradInput = inputGrad ? Factories.empty(g.dtype(), g.device(), inputShape) : null;
+            Tensor gradWeight = weightGrad ? Factories.empty(g.dtype(), g.device(), node.inputShapes[1]) : null;
+            Tensor gradBias = weightGrad && hasBias && needs(node, 2) && backend.hasConvolutionBiasGradient(g.dtype())
+                    ? Factories.empty(g.dtype(), g.device(), node.inputShapes[2]) : null;
+            backend.convolutionBackward(gradOutput.strided(), weightGrad ? input.contiguous().strided() : null,
+                    inputGrad ? weight.contiguous().strided() : null, window.stride(), window.padding(), window.dilation(),
+                    Math.toIntExact(groups), gradInput == null ? null : gradInput.strided(),
+                    gradWeight == null ? null : gradWeight.strided(), gradBias == null ? null : gradBias.strided());
+            if (inputGrad) grads[0] = gradInput;
+            if (weightGrad) grads[1] = gradWeight;
+            if (gradBias != null) grads[2] = gradBias;
         } else if (inputGrad || weightGrad) {
             Tensor gT = groupedGradient(g, groups);
             if (inputGrad) grads[0] = composedInputGradient(gT, weight, window, inputShape, groups);
@@ -337,7 +338,7 @@ final class Convolution {
                 grads[1] = columns.matmul(gT.mT()).mT().reshape(node.inputShapes[1]);
             }
         }
-        if (hasBias && needs(node, 2)) {
+        if (hasBias && needs(node, 2) && grads[2] == null) {
             int[] dims = new int[g.dim() - 1];
             dims[0] = 0;
             for (int d = 2; d < g.dim(); d++) dims[d - 1] = d;

@@ -165,6 +165,28 @@ public interface Backend {
                 + " has no native convolution");
     }
 
+    /**
+     * The wanted gradients of {@link #convolution} in one call: {@code gradInput},
+     * {@code gradWeight} and {@code gradBias} ({@code [Cout]}) are each null when not wanted, and
+     * {@code gradBias} comes only with {@code gradWeight}. A backend can share work between them:
+     * the CPU backend reorders the output gradient into its kernels' layout once for both, and
+     * sums the bias gradient inside the weight-gradient kernel. By default the two single-gradient
+     * kernels run, and {@code gradBias} is passed only when {@link #hasConvolutionBiasGradient}
+     * says so.
+     */
+    default void convolutionBackward(Strided gradOutput, Strided input, Strided weight, int[] stride, int[] padding,
+                                     int[] dilation, int groups, Strided gradInput, Strided gradWeight, Strided gradBias) {
+        if (gradBias != null) {
+            throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                    + " computes no convolution bias gradient");
+        }
+        if (gradInput != null) convolutionBackwardInput(gradOutput, weight, stride, padding, dilation, groups, gradInput);
+        if (gradWeight != null) convolutionBackwardWeight(input, gradOutput, stride, padding, dilation, groups, gradWeight);
+    }
+
+    /** True when {@link #convolutionBackward} also computes the bias gradient for {@code dtype}. */
+    default boolean hasConvolutionBiasGradient(DType dtype) { return false; }
+
     /** True when this backend has the fused {@link #normalization} kernels for {@code dtype}. */
     default boolean hasNormalization(DType dtype) { return false; }
 

@@ -341,6 +341,42 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(gradWeight);
     }
 
+    @Override
+    public boolean hasConvolutionBiasGradient(DType dtype) { return dtype == DType.FLOAT32 && Dnnl.available(); }
+
+    @Override
+    public void convolutionBackward(Strided gradOutput, Strided input, Strided weight, int[] stride, int[] padding,
+                                    int[] dilation, int groups, Strided gradInput, Strided gradWeight, Strided gradBias) {
+        String name = "convolution_backward";
+        if (gradInput == null && gradWeight == null) {
+            if (gradBias != null) throw new IllegalArgumentException(name + ": a bias gradient is computed only with the weight gradient");
+            return;
+        }
+        if (gradInput != null) checkConvolution(name, gradInput, weight, gradOutput, stride, padding, dilation, groups);
+        if (gradWeight != null) checkConvolution(name, input, gradWeight, gradOutput, stride, padding, dilation, groups);
+        if (gradInput != null && gradWeight != null && !java.util.Arrays.equals(gradInput.layout().shape(), input.layout().shape())) {
+            throw new IllegalArgumentException(name + ": input gradient of shape " + java.util.Arrays.toString(gradInput.layout().shape())
+                    + " does not match the input's " + java.util.Arrays.toString(input.layout().shape()));
+        }
+        if (gradBias != null) {
+            if (gradWeight == null) throw new IllegalArgumentException(name + ": a bias gradient is computed only with the weight gradient");
+            operand(name, gradBias);
+            WindowGeometry.checkContiguous(name, "bias gradient", gradBias);
+            OperandChecks.dtype(name, "bias gradient", gradBias, DType.FLOAT32);
+            if (gradBias.layout().shape().length != 1 || gradBias.numel() != gradOutput.layout().shape()[1]) {
+                throw new IllegalArgumentException(name + ": bias gradient of shape " + java.util.Arrays.toString(gradBias.layout().shape())
+                        + " does not match " + gradOutput.layout().shape()[1] + " output channels");
+            }
+        }
+        DnnlConvolution.backward(gradOutput, input, weight, stride, padding, dilation, groups, gradInput, gradWeight, gradBias);
+        Reference.reachabilityFence(gradOutput);
+        Reference.reachabilityFence(input);
+        Reference.reachabilityFence(weight);
+        Reference.reachabilityFence(gradInput);
+        Reference.reachabilityFence(gradWeight);
+        Reference.reachabilityFence(gradBias);
+    }
+
     /**
      * Shapes, dtypes and layouts of a native convolution, checked before any native call:
      * {@code input [N, C, *in]}, {@code weight [Cout, C/groups, *kernel]}, {@code output [N, Cout, *out]}

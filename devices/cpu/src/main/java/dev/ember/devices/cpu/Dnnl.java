@@ -186,6 +186,7 @@ final class Dnnl {
     static final class Staged {
         final dnnl_memory user;
         final dnnl_memory chosen;
+        private final dnnl_memory_desc chosenDescriptor;
         private final long bytes;
         private final Arena arena;
         private final Execution toChosen;
@@ -200,6 +201,7 @@ final class Dnnl {
             bytes = count * 4;
             dnnl_memory_desc plain = plainDescriptor(dims);
             user = memory(plain);
+            this.chosenDescriptor = chosenDescriptor == null ? plain : chosenDescriptor;
             if (chosenDescriptor == null || dnnl_memory_desc_equal(plain, chosenDescriptor) != 0) {
                 chosen = user;
                 toChosen = null;
@@ -219,6 +221,11 @@ final class Dnnl {
                 toChosen = null;
                 toUser = new Execution(primitive(reorder), DNNL_ARG_FROM, chosen, DNNL_ARG_TO, user);
             }
+        }
+
+        /** True when this memory is laid out as {@code descriptor}, so a primitive wanting that layout can read it. */
+        boolean holds(dnnl_memory_desc descriptor) {
+            return dnnl_memory_desc_equal(chosenDescriptor, descriptor) != 0;
         }
 
         /** Binds the caller's plain input and copies it into the chosen layout when they differ. */

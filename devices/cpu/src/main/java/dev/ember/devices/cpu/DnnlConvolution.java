@@ -26,7 +26,22 @@ final class DnnlConvolution {
 
     private DnnlConvolution() {}
 
-    private enum Pass { FORWARD, FORWARD_NO_BIAS, BACKWARD_INPUT, BACKWARD_WEIGHT }
+    /** What a plan computes; the backward passes name the gradients they produce. */
+    private enum Pass {
+        FORWARD, FORWARD_NO_BIAS, BACKWARD_INPUT, BACKWARD_WEIGHT, BACKWARD_WEIGHT_BIAS, BACKWARD_INPUT_WEIGHT,
+        BACKWARD_INPUT_WEIGHT_BIAS;
+
+        boolean inputGradient() { return this == BACKWARD_INPUT || this == BACKWARD_INPUT_WEIGHT || this == BACKWARD_INPUT_WEIGHT_BIAS; }
+
+        boolean weightGradient() { return this != FORWARD && this != FORWARD_NO_BIAS && this != BACKWARD_INPUT; }
+
+        boolean biasGradient() { return this == BACKWARD_WEIGHT_BIAS || this == BACKWARD_INPUT_WEIGHT_BIAS; }
+
+        static Pass backward(boolean input, boolean weight, boolean bias) {
+            if (input) return !weight ? BACKWARD_INPUT : bias ? BACKWARD_INPUT_WEIGHT_BIAS : BACKWARD_INPUT_WEIGHT;
+            return bias ? BACKWARD_WEIGHT_BIAS : BACKWARD_WEIGHT;
+        }
+    }
 
     /** Everything that makes two convolutions need different plans. */
     private record Geometry(Pass pass, long[] input, long[] weight, long[] output, int[] stride, int[] padding,
@@ -70,19 +85,22 @@ final class DnnlConvolution {
     }
 
     /**
-     * One planned pass: its operands staged in the layouts the primitive chose (inputs in the
-     * order the pass takes them) and the primitive with its arguments.
+     * One planned pass: its operands staged in the layouts the primitives chose, the primitives
+     * with their arguments, and its results. {@code sources[i]} names which of the caller's
+     * operands {@code inputs[i]} stages (an operand two primitives want in different layouts is
+     * staged twice; one they want alike, once).
      */
     private static final class Plan {
         final Arena arena = Arena.ofShared();
         Dnnl.Staged[] inputs;
-        Dnnl.Staged result;
-        Dnnl.Execution execution;
+        int[] sources;
+        Dnnl.Execution[] executions;
+        Dnnl.Staged[] results;
 
         void close() {
-            execution.close();
+            for (Dnnl.Execution execution : executions) execution.close();
             for (Dnnl.Staged input : inputs) input.close();
-            result.close();
+            for (Dnnl.Staged result : results) result.close();
             arena.close();
         }
     }
@@ -102,33 +120,53 @@ final class DnnlConvolution {
                         Strided output) {
         Geometry g = new Geometry(bias == null ? Pass.FORWARD_NO_BIAS : Pass.FORWARD, input.layout().shape(),
                 weight.layout().shape(), output.layout().shape(), stride, padding, dilation, groups);
-        run(g, DnnlConvolution::planForward, output, bias == null ? new Strided[] {input, weight} : new Strided[] {input, weight, bias});
+        run(g, DnnlConvolution::planForward, new Strided[] {output}, input, weight, bias);
     }
 
     static void backwardInput(Strided gradOutput, Strided weight, int[] stride, int[] padding, int[] dilation, int groups,
                               Strided gradInput) {
-        Geometry g = new Geometry(Pass.BACKWARD_INPUT, gradInput.layout().shape(), weight.layout().shape(),
-                gradOutput.layout().shape(), stride, padding, dilation, groups);
-        run(g, DnnlConvolution::planBackwardInput, gradInput, gradOutput, weight);
+        backward(gradOutput, null, weight, stride, padding, dilation, groups, gradInput, null, null);
     }
 
     static void backwardWeight(Strided input, Strided gradOutput, int[] stride, int[] padding, int[] dilation, int groups,
                                Strided gradWeight) {
-        Geometry g = new Geometry(Pass.BACKWARD_WEIGHT, input.layout().shape(), gradWeight.layout().shape(),
-                gradOutput.layout().shape(), stride, padding, dilation, groups);
-        run(g, DnnlConvolution::planBackwardWeight, gradWeight, input, gradOutput);
+        backward(gradOutput, input, null, stride, padding, dilation, groups, null, gradWeight, null);
     }
 
-    /** Stages the inputs into the plan's layouts, runs the pass and copies the result out. */
-    private static void run(Geometry g, Function<Geometry, Plan> planner, Strided output, Strided... inputs) {
+    /**
+     * The wanted gradients (each of {@code gradInput}, {@code gradWeight}, {@code gradBias} may be
+     * null; the bias gradient comes with the weight gradient) in one plan, which stages the
+     * output gradient once when both primitives take it in the same layout.
+     */
+    static void backward(Strided gradOutput, Strided input, Strided weight, int[] stride, int[] padding, int[] dilation,
+                         int groups, Strided gradInput, Strided gradWeight, Strided gradBias) {
+        Pass pass = Pass.backward(gradInput != null, gradWeight != null, gradBias != null);
+        Geometry g = new Geometry(pass, (gradInput != null ? gradInput : input).layout().shape(),
+                (gradWeight != null ? gradWeight : weight).layout().shape(), gradOutput.layout().shape(), stride, padding,
+                dilation, groups);
+        Strided[] results = gradBias != null ? new Strided[] {gradInput, gradWeight, gradBias} : new Strided[] {gradInput, gradWeight};
+        run(g, DnnlConvolution::planBackward, results, gradOutput, weight, input);
+    }
+
+    /**
+     * Stages the inputs into the plan's layouts, runs its primitives and copies the results out.
+     * {@code operands} are the pass's possible operands in a fixed order (null when absent) and
+     * {@code outputs} its possible results, null ones not computed.
+     */
+    private static void run(Geometry g, Function<Geometry, Plan> planner, Strided[] outputs, Strided... operands) {
         synchronized (Dnnl.class) {
             Plan plan = PLANS.computeIfAbsent(g, planner);
-            for (int i = 0; i < inputs.length; i++) {
-                plan.inputs[i].in(((CpuBuffer) inputs[i].buffer()).segment(), inputs[i].layout().offset() * 4L);
+            for (int i = 0; i < plan.inputs.length; i++) {
+                Strided operand = operands[plan.sources[i]];
+                plan.inputs[i].in(((CpuBuffer) operand.buffer()).segment(), operand.layout().offset() * 4L);
             }
-            plan.result.bindOutput(((CpuBuffer) output.buffer()).segment(), output.layout().offset() * 4L);
-            plan.execution.run();
-            plan.result.out();
+            int result = 0;
+            for (Strided output : outputs) {
+                if (output == null) continue;
+                plan.results[result++].bindOutput(((CpuBuffer) output.buffer()).segment(), output.layout().offset() * 4L);
+            }
+            for (Dnnl.Execution execution : plan.executions) execution.run();
+            for (Dnnl.Staged staged : plan.results) staged.out();
         }
     }
 
@@ -142,59 +180,98 @@ final class DnnlConvolution {
         return descriptor;
     }
 
+    /** Operand positions in {@link #run}'s {@code operands} for the forward pass. */
+    private static final int INPUT = 0, WEIGHT = 1, BIAS = 2;
+
+    /** Operand positions in {@link #run}'s {@code operands} for the backward passes. */
+    private static final int GRADIENT = 0, BACKWARD_WEIGHT_OPERAND = 1, BACKWARD_INPUT_OPERAND = 2;
+
     private static Plan planForward(Geometry g) {
         dnnl_primitive_desc descriptor = forwardDescriptor(g, g.pass == Pass.FORWARD);
         Plan plan = new Plan();
         Dnnl.Staged source = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
         Dnnl.Staged weights = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
                 plan.arena, true);
-        plan.result = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_dst_md, 0), plan.arena, false);
+        Dnnl.Staged result = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_dst_md, 0), plan.arena, false);
+        plan.results = new Dnnl.Staged[] {result};
         if (g.pass == Pass.FORWARD) {
             Dnnl.Staged bias = new Dnnl.Staged(new long[] {g.output[1]}, null, plan.arena, true);
             plan.inputs = new Dnnl.Staged[] {source, weights, bias};
-            plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_WEIGHTS,
-                    weights.chosen, DNNL_ARG_BIAS, bias.chosen, DNNL_ARG_DST, plan.result.chosen);
+            plan.sources = new int[] {INPUT, WEIGHT, BIAS};
+            plan.executions = new Dnnl.Execution[] {new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen,
+                    DNNL_ARG_WEIGHTS, weights.chosen, DNNL_ARG_BIAS, bias.chosen, DNNL_ARG_DST, result.chosen)};
         } else {
             plan.inputs = new Dnnl.Staged[] {source, weights};
-            plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_WEIGHTS,
-                    weights.chosen, DNNL_ARG_DST, plan.result.chosen);
+            plan.sources = new int[] {INPUT, WEIGHT};
+            plan.executions = new Dnnl.Execution[] {new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen,
+                    DNNL_ARG_WEIGHTS, weights.chosen, DNNL_ARG_DST, result.chosen)};
         }
         return plan;
     }
 
-    private static Plan planBackwardInput(Geometry g) {
+    /**
+     * The input-gradient and/or weight-gradient primitives of one backward pass. When both run
+     * and take the output gradient in the same layout (the usual case), it is reordered once.
+     */
+    private static Plan planBackward(Geometry g) {
         dnnl_primitive_desc hint = forwardDescriptor(g, false);
-        dnnl_primitive_desc descriptor = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_convolution_backward_data_primitive_desc_create(descriptor, Dnnl.engine(), dnnl_convolution_direct,
-                Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()), Dnnl.anyDescriptor(g.output),
-                g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution input gradient " + describe(g));
         Plan plan = new Plan();
-        Dnnl.Staged gradient = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0),
-                plan.arena, true);
-        Dnnl.Staged weights = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
-                plan.arena, true);
-        plan.result = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_src_md, 0), plan.arena, false);
-        plan.inputs = new Dnnl.Staged[] {gradient, weights};
-        plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_DIFF_DST, gradient.chosen, DNNL_ARG_WEIGHTS,
-                weights.chosen, DNNL_ARG_DIFF_SRC, plan.result.chosen);
-        return plan;
-    }
-
-    private static Plan planBackwardWeight(Geometry g) {
-        dnnl_primitive_desc hint = forwardDescriptor(g, false);
-        dnnl_primitive_desc descriptor = new dnnl_primitive_desc();
-        Dnnl.check(dnnl_convolution_backward_weights_primitive_desc_create(descriptor, Dnnl.engine(), dnnl_convolution_direct,
-                Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()), null, Dnnl.anyDescriptor(g.output),
-                g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution weight gradient " + describe(g));
-        Plan plan = new Plan();
-        Dnnl.Staged source = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
-        Dnnl.Staged gradient = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0),
-                plan.arena, true);
-        plan.result = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_weights_md, 0),
-                plan.arena, false);
-        plan.inputs = new Dnnl.Staged[] {source, gradient};
-        plan.execution = new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_DIFF_DST,
-                gradient.chosen, DNNL_ARG_DIFF_WEIGHTS, plan.result.chosen);
+        java.util.List<Dnnl.Staged> inputs = new java.util.ArrayList<>();
+        java.util.List<Integer> sources = new java.util.ArrayList<>();
+        java.util.List<Dnnl.Execution> executions = new java.util.ArrayList<>();
+        java.util.List<Dnnl.Staged> results = new java.util.ArrayList<>();
+        Dnnl.Staged gradient = null;
+        if (g.pass.inputGradient()) {
+            dnnl_primitive_desc descriptor = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_convolution_backward_data_primitive_desc_create(descriptor, Dnnl.engine(), dnnl_convolution_direct,
+                    Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()), Dnnl.anyDescriptor(g.output),
+                    g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution input gradient " + describe(g));
+            gradient = new Dnnl.Staged(g.output, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0), plan.arena, true);
+            Dnnl.Staged weights = new Dnnl.Staged(g.weightDims(), dnnl_primitive_desc_query_md(descriptor, dnnl_query_weights_md, 0),
+                    plan.arena, true);
+            Dnnl.Staged result = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_src_md, 0),
+                    plan.arena, false);
+            inputs.add(gradient);
+            sources.add(GRADIENT);
+            inputs.add(weights);
+            sources.add(BACKWARD_WEIGHT_OPERAND);
+            results.add(result);
+            executions.add(new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_DIFF_DST, gradient.chosen, DNNL_ARG_WEIGHTS,
+                    weights.chosen, DNNL_ARG_DIFF_SRC, result.chosen));
+        }
+        if (g.pass.weightGradient()) {
+            boolean bias = g.pass.biasGradient();
+            dnnl_primitive_desc descriptor = new dnnl_primitive_desc();
+            Dnnl.check(dnnl_convolution_backward_weights_primitive_desc_create(descriptor, Dnnl.engine(), dnnl_convolution_direct,
+                    Dnnl.anyDescriptor(g.input), Dnnl.anyDescriptor(g.weightDims()),
+                    bias ? Dnnl.plainDescriptor(new long[] {g.output[1]}) : null, Dnnl.anyDescriptor(g.output),
+                    g.strides(), g.dilates(), g.padLeft(), g.padRight(), hint, null), "planning a convolution weight gradient " + describe(g));
+            Dnnl.Staged source = new Dnnl.Staged(g.input, dnnl_primitive_desc_query_md(descriptor, dnnl_query_src_md, 0), plan.arena, true);
+            inputs.add(source);
+            sources.add(BACKWARD_INPUT_OPERAND);
+            dnnl_memory_desc gradientLayout = dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_dst_md, 0);
+            if (gradient == null || !gradient.holds(gradientLayout)) {
+                gradient = new Dnnl.Staged(g.output, gradientLayout, plan.arena, true);
+                inputs.add(gradient);
+                sources.add(GRADIENT);
+            }
+            Dnnl.Staged weightResult = new Dnnl.Staged(g.weightDims(),
+                    dnnl_primitive_desc_query_md(descriptor, dnnl_query_diff_weights_md, 0), plan.arena, false);
+            results.add(weightResult);
+            if (bias) {
+                Dnnl.Staged biasResult = new Dnnl.Staged(new long[] {g.output[1]}, null, plan.arena, false);
+                results.add(biasResult);
+                executions.add(new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_DIFF_DST,
+                        gradient.chosen, DNNL_ARG_DIFF_WEIGHTS, weightResult.chosen, DNNL_ARG_DIFF_BIAS, biasResult.chosen));
+            } else {
+                executions.add(new Dnnl.Execution(Dnnl.primitive(descriptor), DNNL_ARG_SRC, source.chosen, DNNL_ARG_DIFF_DST,
+                        gradient.chosen, DNNL_ARG_DIFF_WEIGHTS, weightResult.chosen));
+            }
+        }
+        plan.inputs = inputs.toArray(Dnnl.Staged[]::new);
+        plan.sources = sources.stream().mapToInt(Integer::intValue).toArray();
+        plan.executions = executions.toArray(Dnnl.Execution[]::new);
+        plan.results = results.toArray(Dnnl.Staged[]::new);
         return plan;
     }
 

@@ -129,6 +129,26 @@ class ConvolutionKernelsTest {
                 new int[] {1, 1}, overlapping));
     }
 
+    @Test
+    void combinedConvolutionBackwardNamesBadOperands() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(CPU.hasConvolutionBiasGradient(DType.FLOAT32), "oneDNN is not available");
+        int[] one = {1, 1}, zero = {0, 0};
+        Strided input = Tensors.empty(DType.FLOAT32, 2, 3, 6, 6);
+        Strided weight = Tensors.empty(DType.FLOAT32, 4, 3, 3, 3);
+        Strided gradOutput = Tensors.empty(DType.FLOAT32, 2, 4, 4, 4);
+        IllegalArgumentException biasAlone = assertThrows(IllegalArgumentException.class, () -> CPU.convolutionBackward(gradOutput,
+                input, weight, one, zero, one, 1, Tensors.empty(DType.FLOAT32, 2, 3, 6, 6), null, Tensors.empty(DType.FLOAT32, 4)));
+        assertEquals("convolution_backward: a bias gradient is computed only with the weight gradient", biasAlone.getMessage());
+        IllegalArgumentException wrongBias = assertThrows(IllegalArgumentException.class, () -> CPU.convolutionBackward(gradOutput,
+                input, weight, one, zero, one, 1, null, Tensors.empty(DType.FLOAT32, 4, 3, 3, 3), Tensors.empty(DType.FLOAT32, 5)));
+        assertEquals("convolution_backward: bias gradient of shape [5] does not match 4 output channels", wrongBias.getMessage());
+        IllegalArgumentException wrongOutput = assertThrows(IllegalArgumentException.class, () -> CPU.convolutionBackward(
+                Tensors.empty(DType.FLOAT32, 2, 4, 5, 5), input, weight, one, zero, one, 1, null,
+                Tensors.empty(DType.FLOAT32, 4, 3, 3, 3), null));
+        assertEquals("convolution_backward: input [2, 3, 6, 6], weight [4, 3, 3, 3] and output [2, 4, 5, 5] do not match stride"
+                + " [1, 1], padding [0, 0], dilation [1, 1] and groups 1", wrongOutput.getMessage());
+    }
+
     private static double dot(double[] a, double[] b) {
         double sum = 0;
         for (int i = 0; i < a.length; i++) sum += a[i] * b[i];
