@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * The node at the end of every path to a leaf: adds the arriving gradient into the leaf's
  * {@code grad}. Without {@code createGraph} the stored gradient is detached, so memory from
- * one step's graph never outlives it.
+ * one step's graph never outlives it: a copy, unless nothing else holds the gradient.
  */
 public final class AccumulateGradient<V> extends Node<V> {
 
@@ -21,12 +21,23 @@ public final class AccumulateGradient<V> extends Node<V> {
     public Leaf<V> leaf() { return leaf; }
 
     @Override
-    protected List<V> apply(List<V> gradOutputs) {
-        V incoming = gradOutputs.get(0);
+    protected List<V> apply(List<V> gradOutputs) { return accumulate(gradOutputs.get(0), false); }
+
+    /**
+     * {@link #apply} for a gradient that nothing else holds (the engine decides, see
+     * {@link GradientAlgebra#isOwnedGradient}): a leaf without a gradient keeps it as it is.
+     */
+    List<V> applyOwned(List<V> gradOutputs) { return accumulate(gradOutputs.get(0), true); }
+
+    private List<V> accumulate(V incoming, boolean owned) {
         if (incoming == null) return List.of();
+        V existing = leaf.grad();
+        if (existing == null && owned && algebra.isLeafLayout(incoming)) {
+            leaf.setGrad(incoming);
+            return List.of();
+        }
         boolean recording = GradMode.isEnabled();
         V stored = recording ? incoming : algebra.detachedCopy(incoming);
-        V existing = leaf.grad();
         leaf.setGrad(existing == null ? stored : algebra.add(existing, stored));
         return List.of();
     }

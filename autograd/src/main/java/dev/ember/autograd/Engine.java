@@ -48,6 +48,9 @@ public final class Engine {
         Set<Node<V>> mustExecute = captures == null ? null : nodesLeadingTo(graphRoot, captures);
         V[] captured = captures == null ? null : newArray(captures.size());
 
+        // Gradients nothing else holds, which a leaf may keep without a copy (never with create_graph).
+        long mark = createGraph ? Long.MAX_VALUE : algebra.allocationMark();
+        Set<V> owned = Collections.newSetFromMap(new IdentityHashMap<>());
         Map<Node<V>, List<V>> buffers = new IdentityHashMap<>();
         PriorityQueue<Node<V>> ready = new PriorityQueue<>(
                 Comparator.comparingLong((Node<V> n) -> n.sequenceNumber()).reversed());
@@ -63,7 +66,15 @@ public final class Engine {
                     capture(node, gradOutputs, captures, captured);
                     if (!mustExecute.contains(node)) continue;
                 }
-                List<V> gradInputs = execute(algebra, node, gradOutputs, retainGraph);
+                // What this node received and nothing else holds; a hook could keep it, though.
+                boolean[] received = new boolean[gradOutputs.size()];
+                boolean hooked = node.hasHooks();
+                for (int k = 0; k < received.length; k++) {
+                    V value = gradOutputs.get(k);
+                    received[k] = value != null && owned.remove(value) && !hooked;
+                }
+                boolean ownedIncoming = node instanceof AccumulateGradient && received.length == 1 && received[0];
+                List<V> gradInputs = execute(algebra, node, gradOutputs, retainGraph, ownedIncoming);
                 List<Edge<V>> edges = node.nextEdges();
                 for (int i = 0; i < edges.size(); i++) {
                     Edge<V> edge = edges.get(i);
@@ -74,7 +85,18 @@ public final class Engine {
                     V grad = gradInputs.get(i);
                     if (grad != null) {
                         V existing = buffer.get(edge.outputIndex());
-                        buffer.set(edge.outputIndex(), existing == null ? grad : algebra.add(existing, grad));
+                        if (existing == null) {
+                            buffer.set(edge.outputIndex(), grad);
+                            if (mark != Long.MAX_VALUE && algebra.isOwnedGradient(node, grad, mark)
+                                    && unshared(algebra, grad, i, gradInputs, gradOutputs, received)) {
+                                owned.add(grad);
+                            }
+                        } else {
+                            V sum = algebra.add(existing, grad);
+                            owned.remove(existing);
+                            buffer.set(edge.outputIndex(), sum);
+                            if (mark != Long.MAX_VALUE && algebra.isOwnedGradient(null, sum, mark)) owned.add(sum);
+                        }
                     }
                     int remaining = dependencies.merge(next, -1, Integer::sum);
                     if (remaining == 0) ready.add(next);
@@ -84,7 +106,26 @@ public final class Engine {
         return captured == null ? null : Arrays.asList(captured);
     }
 
-    private static <V> List<V> execute(GradientAlgebra<V> algebra, Node<V> node, List<V> gradOutputs, boolean retainGraph) {
+    /**
+     * True when no other gradient a node returned shares memory with its {@code index}th, and
+     * none it received does either, unless that one was owned: a view of an owned gradient (a
+     * transpose's or reshape's derivative) takes over its ownership.
+     */
+    private static <V> boolean unshared(GradientAlgebra<V> algebra, V grad, int index, List<V> gradInputs, List<V> gradOutputs,
+                                        boolean[] receivedOwned) {
+        for (int j = 0; j < gradInputs.size(); j++) {
+            V other = gradInputs.get(j);
+            if (j != index && other != null && algebra.sharesMemory(grad, other)) return false;
+        }
+        for (int k = 0; k < gradOutputs.size(); k++) {
+            V value = gradOutputs.get(k);
+            if (value != null && !receivedOwned[k] && algebra.sharesMemory(grad, value)) return false;
+        }
+        return true;
+    }
+
+    private static <V> List<V> execute(GradientAlgebra<V> algebra, Node<V> node, List<V> gradOutputs, boolean retainGraph,
+                                       boolean ownedIncoming) {
         int edgeCount = node.nextEdges().size();
         boolean anyGradient = false;
         for (V g : gradOutputs) anyGradient |= g != null;
@@ -95,7 +136,7 @@ public final class Engine {
                     + ". Saved intermediate values of the graph are freed when you call backward() or "
                     + "Autograd.grad(); pass retainGraph=true if you need to backward a second time.");
         }
-        List<V> gradInputs = node.apply(gradOutputs);
+        List<V> gradInputs = ownedIncoming ? ((AccumulateGradient<V>) node).applyOwned(gradOutputs) : node.apply(gradOutputs);
         if (gradInputs.size() != edgeCount && !(node instanceof AccumulateGradient)) {
             throw new IllegalStateException("function " + node.name() + " returned " + gradInputs.size()
                     + " gradients but has " + edgeCount + " inputs");

@@ -17,4 +17,26 @@ public interface GradientAlgebra<V> {
 
     /** False when the value holds NaN or infinity; used by anomaly mode. */
     boolean isFinite(V value);
+
+    /**
+     * A mark of "now" for {@link #isOwnedGradient}: values made after it are new. By default
+     * nothing is ever owned, and every gradient stored into a leaf is a {@link #detachedCopy}.
+     */
+    default long allocationMark() { return Long.MAX_VALUE; }
+
+    /**
+     * True when {@code value}, a gradient that {@code producer} returned (null: a sum the engine
+     * made), is the whole of memory made after {@code mark} by a built-in derivative. If no
+     * other gradient of the step shares that memory (the engine checks with
+     * {@link #sharesMemory}), nothing else holds it, and a leaf may keep it without a copy when
+     * {@link #isLeafLayout} allows: PyTorch's "steal the gradient when nothing else refers to it",
+     * decided by construction instead of by reference count.
+     */
+    default boolean isOwnedGradient(Node<V> producer, V value, long mark) { return false; }
+
+    /** True when {@code value} is laid out as a leaf's gradient must be (dense, row-major). */
+    default boolean isLeafLayout(V value) { return false; }
+
+    /** True when the two values share memory. */
+    default boolean sharesMemory(V left, V right) { return left == right; }
 }

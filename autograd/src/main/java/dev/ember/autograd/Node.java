@@ -95,6 +95,14 @@ public abstract class Node<V> {
         return () -> postHooks.remove(hook);
     }
 
+    /** True when a pre- or post-hook could see (and keep) this node's gradients. */
+    boolean hasHooks() {
+        if (postHooks != null && !postHooks.isEmpty()) return true;
+        if (preHooks == null) return false;
+        for (List<UnaryOperator<V>> hooks : preHooks) if (!hooks.isEmpty()) return true;
+        return false;
+    }
+
     void runPreHooks(List<V> gradOutputs) {
         if (preHooks == null) return;
         for (int i = 0; i < outputCount; i++) {

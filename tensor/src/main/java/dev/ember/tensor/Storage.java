@@ -13,7 +13,13 @@ final class Storage {
     final Buffer buffer;
     final Backend backend;
     final Device device;
+    /** Storages made so far, in this process: a storage's {@link #serial} is above every earlier count. */
+    private static final java.util.concurrent.atomic.AtomicLong CREATED = new java.util.concurrent.atomic.AtomicLong();
+    final long serial = CREATED.incrementAndGet();
     private int version;
+
+    /** The number of storages made so far; storages made later have a larger {@link #serial}. */
+    static long created() { return CREATED.get(); }
 
     Storage(Buffer buffer, Backend backend, Device device) {
         this.buffer = buffer;
