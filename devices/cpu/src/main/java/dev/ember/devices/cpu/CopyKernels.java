@@ -4,6 +4,10 @@ import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Strided copy with a dtype cast between any two of the ten dtypes, and fill. Same-dtype
@@ -18,6 +22,9 @@ import java.lang.foreign.MemorySegment;
 final class CopyKernels {
 
     static final int BLOCK = 256;
+
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
 
     private CopyKernels() {}
 
@@ -73,6 +80,17 @@ final class CopyKernels {
             MemorySegment.copy(src, a * size, dst, b * size, n * size);
             return;
         }
+        if (as == 0) {
+            // a broadcast source (an expanded tensor, e.g. the gradient of sum()): one value per run
+            long bits = switch (size) {
+                case 8 -> src.getAtIndex(Elements.I64, a);
+                case 4 -> src.getAtIndex(Elements.I32, a);
+                case 2 -> src.getAtIndex(Elements.I16, a);
+                default -> src.getAtIndex(Elements.I8, a);
+            };
+            fillRun(dst, b, bs, n, size, bits);
+            return;
+        }
         switch (size) {
             case 8 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I64, b + j * bs, src.getAtIndex(Elements.I64, a + j * as)); }
             case 4 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I32, b + j * bs, src.getAtIndex(Elements.I32, a + j * as)); }
@@ -94,20 +112,46 @@ final class CopyKernels {
             StridedIterator.Cursor c = it.cursor(start);
             for (long remaining = end - start; remaining > 0; ) {
                 long n = c.run(remaining);
-                long o = c.offset(0);
-                if (stride == 1 && size == 1) {
-                    dst.asSlice(o, n).fill((byte) bits);
-                } else {
-                    switch (size) {
-                        case 8 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I64, o + j * stride, bits); }
-                        case 4 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I32, o + j * stride, (int) bits); }
-                        case 2 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I16, o + j * stride, (short) bits); }
-                        default -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I8, o + j * stride, (byte) bits); }
-                    }
-                }
+                fillRun(dst, c.offset(0), stride, n, size, bits);
                 c.advance(n);
                 remaining -= n;
             }
         });
+    }
+
+    /** Writes the {@code size}-byte value {@code bits} to {@code n} elements from index {@code o}, {@code stride} apart. */
+    private static void fillRun(MemorySegment dst, long o, long stride, long n, int size, long bits) {
+        if (stride == 1 && size == 1) {
+            dst.asSlice(o, n).fill((byte) bits);
+        } else if (stride == 1 && size == 4) {
+            fillInts(dst, o, n, (int) bits);
+        } else if (stride == 1 && size == 8) {
+            fillLongs(dst, o, n, bits);
+        } else {
+            switch (size) {
+                case 8 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I64, o + j * stride, bits); }
+                case 4 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I32, o + j * stride, (int) bits); }
+                case 2 -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I16, o + j * stride, (short) bits); }
+                default -> { for (long j = 0; j < n; j++) dst.setAtIndex(Elements.I8, o + j * stride, (byte) bits); }
+            }
+        }
+    }
+
+    private static void fillInts(MemorySegment dst, long o, long n, int value) {
+        IntVector vector = IntVector.broadcast(INTS, value);
+        long j = 0;
+        for (long bound = n - INTS.length(); j <= bound; j += INTS.length()) {
+            vector.intoMemorySegment(dst, (o + j) * 4, ByteOrder.nativeOrder());
+        }
+        for (; j < n; j++) dst.setAtIndex(Elements.I32, o + j, value);
+    }
+
+    private static void fillLongs(MemorySegment dst, long o, long n, long value) {
+        LongVector vector = LongVector.broadcast(LONGS, value);
+        long j = 0;
+        for (long bound = n - LONGS.length(); j <= bound; j += LONGS.length()) {
+            vector.intoMemorySegment(dst, (o + j) * 8, ByteOrder.nativeOrder());
+        }
+        for (; j < n; j++) dst.setAtIndex(Elements.I64, o + j, value);
     }
 }

@@ -139,6 +139,31 @@ class CopyKernelsTest {
     }
 
     @Test
+    void broadcastSourcesAndFillsWriteEveryElementOfEveryWidth() {
+        // odd run lengths leave a tail after the vector loop; a strided destination takes the scalar loop
+        for (DType t : new DType[] {DType.UINT8, DType.INT16, DType.FLOAT32, DType.INT32, DType.FLOAT64, DType.INT64}) {
+            for (long length : new long[] {1, 7, 16, 37, 1000}) {
+                Strided row = Tensors.vector(t, 3, 5, 7);
+                Strided expanded = Tensors.view(row, new Layout(new long[] {3, length}, new long[] {1, 0}, 0));
+                Strided out = Tensors.empty(t, 3, length);
+                CPU.copy(expanded, out);
+                double[] values = Tensors.doubles(out);
+                for (int r = 0; r < 3; r++) {
+                    for (int c = 0; c < length; c++) assertEquals(3 + 2 * r, values[(int) (r * length + c)], t + " length " + length);
+                }
+                Strided filled = Tensors.empty(t, length, 2);
+                CPU.fill(filled, 1);
+                CPU.fill(Tensors.view(filled, new Layout(new long[] {length}, new long[] {2}, 1)), 9);
+                double[] cells = Tensors.doubles(filled);
+                for (int i = 0; i < length; i++) {
+                    assertEquals(1, cells[2 * i], t + " length " + length);
+                    assertEquals(9, cells[2 * i + 1], t + " length " + length);
+                }
+            }
+        }
+    }
+
+    @Test
     void mismatchedShapesAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CPU.copy(Tensors.empty(DType.FLOAT32, 2, 3), Tensors.empty(DType.FLOAT32, 3, 2)));
