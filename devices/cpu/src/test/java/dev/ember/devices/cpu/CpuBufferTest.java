@@ -73,6 +73,22 @@ class CpuBufferTest {
     }
 
     @Test
+    void aWorkingSetJustUnderTheThresholdDoesNotMakeEveryFewAllocationsCollect() {
+        // Like a dataset held in memory: after the first collection only a few MiB are left
+        // under the threshold, so the next one comes soon, and that raises the threshold.
+        long before = CpuAllocator.gcThreshold();
+        long working = before - CpuAllocator.liveBytes() - (8L << 20);
+        CpuBuffer held = CpuBuffer.allocateNative(working, false);
+        try {
+            for (int i = 0; i < 12; i++) CpuBuffer.allocateNative(4L << 20, false);
+            assertTrue(CpuAllocator.gcThreshold() >= before + (64L << 20),
+                    "threshold " + CpuAllocator.gcThreshold() + " (was " + before + ") for a working set of " + working + " bytes");
+        } finally {
+            held.close();
+        }
+    }
+
+    @Test
     void usingAClosedBufferThrowsInsteadOfCrashing() {
         Strided x = Tensors.vector(DType.FLOAT32, 1, 2, 3);
         Strided y = Tensors.empty(DType.FLOAT32, 3);
