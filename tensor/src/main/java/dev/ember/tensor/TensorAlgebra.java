@@ -32,6 +32,7 @@ final class TensorAlgebra implements GradientAlgebra<Tensor> {
 
     /** True when some order of the dims makes the layout row-major: every element of its span exactly once. */
     private static boolean isDensePermutation(dev.ember.devices.Layout layout) {
+        if (layout.isContiguous()) return true;
         long[] shape = layout.shape();
         Integer[] order = new Integer[shape.length];
         for (int d = 0; d < order.length; d++) order[d] = d;

@@ -305,15 +305,7 @@ public final class CpuBackend implements Backend {
     public void convolution(Strided input, Strided weight, Strided bias, int[] stride, int[] padding, int[] dilation,
                             int groups, Strided output) {
         checkConvolution("convolution", input, weight, output, stride, padding, dilation, groups);
-        if (bias != null) {
-            operand("convolution", bias);
-            WindowGeometry.checkContiguous("convolution", "bias", bias);
-            OperandChecks.dtype("convolution", "bias", bias, DType.FLOAT32);
-            if (bias.layout().shape().length != 1 || bias.numel() != output.layout().shape()[1]) {
-                throw new IllegalArgumentException("convolution: bias of shape " + java.util.Arrays.toString(bias.layout().shape())
-                        + " does not match " + output.layout().shape()[1] + " output channels");
-            }
-        }
+        if (bias != null) checkChannelVector("convolution", "bias", bias, output.layout().shape()[1]);
         DnnlConvolution.forward(input, weight, bias, stride, padding, dilation, groups, output);
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(weight);
@@ -348,26 +340,17 @@ public final class CpuBackend implements Backend {
     public void convolutionBackward(Strided gradOutput, Strided input, Strided weight, int[] stride, int[] padding,
                                     int[] dilation, int groups, Strided gradInput, Strided gradWeight, Strided gradBias) {
         String name = "convolution_backward";
-        if (gradInput == null && gradWeight == null) {
-            if (gradBias != null) throw new IllegalArgumentException(name + ": a bias gradient is computed only with the weight gradient");
-            return;
+        if (gradBias != null && gradWeight == null) {
+            throw new IllegalArgumentException(name + ": a bias gradient is computed only with the weight gradient");
         }
+        if (gradInput == null && gradWeight == null) return;
         if (gradInput != null) checkConvolution(name, gradInput, weight, gradOutput, stride, padding, dilation, groups);
         if (gradWeight != null) checkConvolution(name, input, gradWeight, gradOutput, stride, padding, dilation, groups);
         if (gradInput != null && gradWeight != null && !java.util.Arrays.equals(gradInput.layout().shape(), input.layout().shape())) {
             throw new IllegalArgumentException(name + ": input gradient of shape " + java.util.Arrays.toString(gradInput.layout().shape())
                     + " does not match the input's " + java.util.Arrays.toString(input.layout().shape()));
         }
-        if (gradBias != null) {
-            if (gradWeight == null) throw new IllegalArgumentException(name + ": a bias gradient is computed only with the weight gradient");
-            operand(name, gradBias);
-            WindowGeometry.checkContiguous(name, "bias gradient", gradBias);
-            OperandChecks.dtype(name, "bias gradient", gradBias, DType.FLOAT32);
-            if (gradBias.layout().shape().length != 1 || gradBias.numel() != gradOutput.layout().shape()[1]) {
-                throw new IllegalArgumentException(name + ": bias gradient of shape " + java.util.Arrays.toString(gradBias.layout().shape())
-                        + " does not match " + gradOutput.layout().shape()[1] + " output channels");
-            }
-        }
+        if (gradBias != null) checkChannelVector(name, "bias gradient", gradBias, gradOutput.layout().shape()[1]);
         DnnlConvolution.backward(gradOutput, input, weight, stride, padding, dilation, groups, gradInput, gradWeight, gradBias);
         Reference.reachabilityFence(gradOutput);
         Reference.reachabilityFence(input);
@@ -375,6 +358,17 @@ public final class CpuBackend implements Backend {
         Reference.reachabilityFence(gradInput);
         Reference.reachabilityFence(gradWeight);
         Reference.reachabilityFence(gradBias);
+    }
+
+    /** A convolution's float32 bias (or bias gradient): contiguous, of shape {@code [channels]}. */
+    private void checkChannelVector(String name, String what, Strided vector, long channels) {
+        operand(name, vector);
+        WindowGeometry.checkContiguous(name, what, vector);
+        OperandChecks.dtype(name, what, vector, DType.FLOAT32);
+        if (vector.layout().shape().length != 1 || vector.numel() != channels) {
+            throw new IllegalArgumentException(name + ": " + what + " of shape " + java.util.Arrays.toString(vector.layout().shape())
+                    + " does not match " + channels + " output channels");
+        }
     }
 
     /**

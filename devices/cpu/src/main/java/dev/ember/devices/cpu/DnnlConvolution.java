@@ -5,8 +5,10 @@ import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -216,10 +218,10 @@ final class DnnlConvolution {
     private static Plan planBackward(Geometry g) {
         dnnl_primitive_desc hint = forwardDescriptor(g, false);
         Plan plan = new Plan();
-        java.util.List<Dnnl.Staged> inputs = new java.util.ArrayList<>();
-        java.util.List<Integer> sources = new java.util.ArrayList<>();
-        java.util.List<Dnnl.Execution> executions = new java.util.ArrayList<>();
-        java.util.List<Dnnl.Staged> results = new java.util.ArrayList<>();
+        List<Dnnl.Staged> inputs = new ArrayList<>();
+        List<Integer> sources = new ArrayList<>();
+        List<Dnnl.Execution> executions = new ArrayList<>();
+        List<Dnnl.Staged> results = new ArrayList<>();
         Dnnl.Staged gradient = null;
         if (g.pass.inputGradient()) {
             dnnl_primitive_desc descriptor = new dnnl_primitive_desc();
