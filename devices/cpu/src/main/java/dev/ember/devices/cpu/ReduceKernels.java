@@ -343,9 +343,17 @@ final class ReduceKernels {
             case SUM -> {
                 while (i < bound) {
                     long blockEnd = Math.min(bound, i + SUM_BLOCK);
-                    FloatVector acc0 = FloatVector.zero(FS);
+                    // Four independent partial sums: one chain would wait on every add's latency.
+                    FloatVector acc0 = FloatVector.zero(FS), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                    for (; i + 4 * step <= blockEnd; i += 4 * step) {
+                        long at = (off + i) * 4;
+                        acc0 = acc0.add(FloatVector.fromMemorySegment(FS, a, at, ORDER));
+                        acc1 = acc1.add(FloatVector.fromMemorySegment(FS, a, at + 4L * step, ORDER));
+                        acc2 = acc2.add(FloatVector.fromMemorySegment(FS, a, at + 8L * step, ORDER));
+                        acc3 = acc3.add(FloatVector.fromMemorySegment(FS, a, at + 12L * step, ORDER));
+                    }
                     for (; i < blockEnd; i += step) acc0 = acc0.add(FloatVector.fromMemorySegment(FS, a, (off + i) * 4, ORDER));
-                    result += acc0.reduceLanes(VectorOperators.ADD);
+                    result += acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
                 }
                 for (; i < n; i++) result += a.getAtIndex(Elements.F32, off + i);
             }
