@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Off-heap memory for CPU buffers: 64-byte aligned blocks from libc, counted in
@@ -39,6 +40,7 @@ public final class CpuAllocator {
     static final Cleaner CLEANER = Cleaner.create();
 
     private static final AtomicLong LIVE = new AtomicLong();
+    private static final AtomicLong LEAST_LIVE_SINCE_COLLECTION = new AtomicLong();
     private static volatile long gcThreshold = MIN_GC_THRESHOLD;
     private static final Object GC_LOCK = new Object();
     private static final Map<Long, Throwable> ALLOCATION_SITES = new ConcurrentHashMap<>();
@@ -142,14 +144,18 @@ public final class CpuAllocator {
         LIVE.addAndGet(-rounded);
         synchronized (GC_LOCK) {
             if (LIVE.get() + rounded > gcThreshold || LIVE.get() + rounded > MEMORY_LIMIT) {
-                collect(rounded);
                 // A working set that stays live just under the threshold (a dataset held in
                 // memory, say) leaves only a few MiB of room, and then every few training steps
-                // run a full GC (measured: one every ~8 steps, 20-25 ms each). When less than a
-                // quarter of the minimum is left after a collection, the threshold grows by it.
-                if (LIVE.get() + MIN_GC_THRESHOLD / 4 > gcThreshold) {
+                // collect (measured: a full GC every ~8 steps, 20-25 ms each). When the least
+                // live since the last collection came within a quarter of the minimum of the
+                // threshold, the threshold grows by the minimum. The least live, not what is live
+                // right after this collection: the cleaner may still be freeing then.
+                long leastLive = LEAST_LIVE_SINCE_COLLECTION.get();
+                if (leastLive + MIN_GC_THRESHOLD / 4 > gcThreshold) {
                     gcThreshold = Math.min(gcThreshold + MIN_GC_THRESHOLD, Math.max(MEMORY_LIMIT, MIN_GC_THRESHOLD));
                 }
+                collect(rounded);
+                LEAST_LIVE_SINCE_COLLECTION.set(LIVE.get());
             }
             live = LIVE.addAndGet(rounded);
             if (live > MEMORY_LIMIT) {
@@ -159,34 +165,44 @@ public final class CpuAllocator {
                         + " bytes (set -Dember.cpu.memoryLimit, or close tensors / use a memory scope)");
             }
             if (live > gcThreshold) {
-                // what is still live after a GC is the working set: leave it room to grow
+                // what is still live after a full GC is the working set: leave it room to grow
                 gcThreshold = Math.max(MIN_GC_THRESHOLD, Math.min(2 * live, Long.MAX_VALUE / 4));
             }
         }
     }
 
     /**
-     * Runs a GC and waits, with growing sleeps as the JDK does for direct buffers, until the
-     * cleaner has freed enough for {@code rounded} more bytes to fit under the threshold and has
-     * stopped freeing, so that what is live afterwards is the working set.
+     * Makes the collector find unreachable buffers, then waits until the cleaner has freed
+     * enough for {@code rounded} more bytes to fit under the threshold. A young collection comes
+     * first: most buffers belong to tensors that died young, and it costs 1-3 ms where a full
+     * {@link System#gc()} costs 10-25 ms. It counts only once the cleaner has made real room (a
+     * quarter of the minimum threshold): one freed buffer may be enough for this allocation, but
+     * then the next one would collect again. The full collection runs when that was not enough.
      */
     private static void collect(long rounded) {
+        if (YoungCollection.run() && awaitCleaner(rounded + MIN_GC_THRESHOLD / 4, rounded, 50_000L, 8, false)) return;
         System.gc();
-        long sleep = 1;
+        awaitCleaner(rounded, rounded, 1_000_000L, 9, true);
+    }
+
+    /**
+     * Waits with doubling pauses from {@code firstWaitNanos} until {@code room} bytes are free
+     * under the threshold (and {@code rounded} under the hard limit); with
+     * {@code stopWhenStalled}, gives up as soon as the cleaner has stopped freeing.
+     */
+    private static boolean awaitCleaner(long room, long rounded, long firstWaitNanos, int attempts, boolean stopWhenStalled) {
+        long wait = firstWaitNanos;
         long previous = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 9; attempt++) {
+        for (int attempt = 0; attempt < attempts; attempt++) {
             long current = LIVE.get();
-            long live = current + rounded;
-            if (live <= gcThreshold && live <= MEMORY_LIMIT && current >= previous) return;
+            if (current + room <= gcThreshold && current + rounded <= MEMORY_LIMIT) return true;
+            if (stopWhenStalled && attempt >= 2 && current >= previous) return false;
             previous = current;
-            try {
-                Thread.sleep(sleep);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            sleep *= 2;
+            LockSupport.parkNanos(wait);
+            if (Thread.currentThread().isInterrupted()) return false;
+            wait *= 2;
         }
+        return false;
     }
 
     static void free(long address, long byteSize) {
@@ -196,6 +212,7 @@ public final class CpuAllocator {
             throw new IllegalStateException("free failed", t);
         }
         if (TRACK) ALLOCATION_SITES.remove(address);
-        LIVE.addAndGet(-roundUp(byteSize));
+        long live = LIVE.addAndGet(-roundUp(byteSize));
+        LEAST_LIVE_SINCE_COLLECTION.accumulateAndGet(live, Math::min);
     }
 }

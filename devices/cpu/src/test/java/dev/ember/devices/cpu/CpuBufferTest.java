@@ -139,6 +139,28 @@ class CpuBufferTest {
     }
 
     @Test
+    void aYoungCollectionFreesBuffersThatDiedYoungWithoutAFullOne() throws InterruptedException {
+        long before = CpuAllocator.liveBytes();
+        for (int i = 0; i < 16; i++) CpuBuffer.allocateNative(1 << 20, false);   // dropped at once
+        assertTrue(CpuAllocator.liveBytes() >= before + (16L << 20));
+        long fullCollections = fullCollections();
+        assertTrue(YoungCollection.fillEden(1L << 30), "no young collection; eden room " + YoungCollection.room() + " bytes");
+        for (int wait = 0; wait < 100 && CpuAllocator.liveBytes() > before; wait++) Thread.sleep(10);
+        assertTrue(CpuAllocator.liveBytes() <= before, "live " + CpuAllocator.liveBytes() + " bytes, was " + before);
+        assertEquals(fullCollections, fullCollections(), "a full collection ran");
+    }
+
+    private static long fullCollections() {
+        long count = 0;
+        for (var collector : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            String name = collector.getName();
+            boolean young = name.contains("Young") || name.equals("PS Scavenge") || name.equals("Copy");
+            if (!young && !name.contains("Concurrent")) count += collector.getCollectionCount();
+        }
+        return count;
+    }
+
+    @Test
     void allocationsBeyondTheHardLimitFailWithAClearError() {
         long huge = CpuAllocator.memoryLimit() + (1L << 30);
         OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> CpuBuffer.allocate(huge, false));
