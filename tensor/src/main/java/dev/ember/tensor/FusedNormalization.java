@@ -85,7 +85,7 @@ public final class FusedNormalization {
         Tensor gradBias = biasGradient ? Factories.empty(input.dtype, input.device(), affineSize) : null;
         if (gradInput == null && gradWeight == null && gradBias == null) return new Gradients(null, null, null);
         try (var mode = GradMode.noGrad()) {
-            input.storage.backend.normalizationBackward(operand(gradOutput), operand(input), outer, groups, inner,
+            input.storage.backend.normalizationBackward(gradientOperand(gradOutput), operand(input), outer, groups, inner,
                     statistics(mean, input), statistics(inverseStd, input), operand(weight), affinePerGroup,
                     operand(gradInput), operand(gradWeight), operand(gradBias));
         }
@@ -101,6 +101,13 @@ public final class FusedNormalization {
 
     private static Strided operand(Tensor tensor) {
         return tensor == null ? null : tensor.contiguous().strided();
+    }
+
+    /** A gradient broadcast from one value (sum()'s or mean()'s) goes as it is, not as a materialised copy. */
+    private static Strided gradientOperand(Tensor gradOutput) {
+        Strided strided = gradOutput.strided();
+        for (long stride : strided.layout().strides()) if (stride != 0) return operand(gradOutput);
+        return strided;
     }
 
     /** Statistics go to the kernel in the input's dtype or float64, as it accepts. */

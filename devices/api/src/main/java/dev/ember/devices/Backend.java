@@ -220,6 +220,9 @@ public interface Backend {
      * the input), {@code gradWeight} and {@code gradBias} (shaped like the weight), each
      * overwritten, or skipped when null. With {@code h = gradOutput * weight} and sums over a
      * group's {@code M} elements, {@code gradInput = s * (h - sum(h) / M - xhat * sum(h * xhat) / M)}.
+     * Operands are contiguous, except that {@code gradOutput} may also be one value broadcast
+     * over the input's shape (every stride 0), as the gradient of {@code sum()} or {@code mean()}
+     * arrives; the kernel then need not read a materialised copy.
      */
     default void normalizationBackward(Strided gradOutput, Strided input, long outer, long groups, long inner,
                                        Strided mean, Strided inverseStd, Strided weight, boolean affinePerGroup,

@@ -1,6 +1,7 @@
 package dev.ember.devices.cpu;
 
 import dev.ember.devices.DType;
+import dev.ember.devices.Layout;
 import dev.ember.devices.Strided;
 
 import java.lang.foreign.MemorySegment;
@@ -65,7 +66,15 @@ final class NormalizationKernels {
         String name = "normalization_backward";
         long count = count(name, outer, groups, inner);
         data(name, "input", input, count, null);
-        data(name, "gradOutput", gradOutput, count, input.dtype());
+        if (gradOutput != null && isBroadcastScalar(gradOutput)) {
+            OperandChecks.operand(name, gradOutput);
+            if (gradOutput.dtype() != input.dtype() || gradOutput.numel() != count) {
+                throw new IllegalArgumentException(name + ": expected a broadcast gradOutput of " + count + " elements of dtype "
+                        + input.dtype() + ", got shape " + OperandChecks.shape(gradOutput) + " of dtype " + gradOutput.dtype());
+            }
+        } else {
+            data(name, "gradOutput", gradOutput, count, input.dtype());
+        }
         statistics(name, "mean", mean, groups, input.dtype());
         statistics(name, "inverseStd", inverseStd, groups, input.dtype());
         affine(name, "weight", weight, affinePerGroup, groups, inner, input.dtype());
@@ -255,12 +264,16 @@ final class NormalizationKernels {
             if (gradBias != null) CopyKernels.fill(gradBias, 0);
             return;
         }
-        if (columnPath(outer, inner, input.dtype())) {
+        boolean columns = columnPath(outer, inner, input.dtype());
+        boolean elementwise = !affinePerGroup && (weight != null || gradWeight != null || gradBias != null);
+        if ((columns || elementwise) && isBroadcastScalar(gradOutput) && gradOutput.numel() > 1) {
+            gradOutput = materialized(gradOutput);
+        }
+        if (columns) {
             NormalizationColumns.backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
                     gradInput, gradWeight, gradBias);
             return;
         }
-        boolean elementwise = !affinePerGroup && (weight != null || gradWeight != null || gradBias != null);
         Backward pass = new Backward(gradOutput, input, outer, groups, inner, mean, inverseStd, weight, affinePerGroup,
                 elementwise, gradInput, gradWeight, gradBias);
         if (!elementwise) {
@@ -281,6 +294,22 @@ final class NormalizationKernels {
         });
         writeTotal(gradWeight, weightSums, (int) inner);
         writeTotal(gradBias, biasSums, (int) inner);
+    }
+
+    /**
+     * True for a gradient that is one value broadcast over every element (all strides 0), as
+     * sum() and mean() pass back: the per-group path reads it as that value, not as a run.
+     */
+    static boolean isBroadcastScalar(Strided s) {
+        for (long stride : s.layout().strides()) if (stride != 0) return false;
+        return true;
+    }
+
+    private static Strided materialized(Strided broadcast) {
+        Strided copy = new Strided(CpuBuffer.allocate(broadcast.numel() * broadcast.dtype().byteSize(), false),
+                Layout.contiguous(broadcast.layout().shape()), broadcast.dtype());
+        CopyKernels.copy(broadcast, copy);
+        return copy;
     }
 
     /**
@@ -312,6 +341,8 @@ final class NormalizationKernels {
         private final boolean vector;
         private final MemorySegment g;
         private final long go;
+        /** gradOutput is one value over everything: sums and gradInput need no run of it. */
+        private final boolean broadcastGradient;
         private final MemorySegment x;
         private final long xo;
         private final MemorySegment dx;
@@ -334,11 +365,14 @@ final class NormalizationKernels {
             this.single = input.dtype() == DType.FLOAT32;
             this.g = segment(gradOutput);
             this.go = gradOutput.layout().offset();
+            this.broadcastGradient = isBroadcastScalar(gradOutput);
             this.x = segment(input);
             this.xo = input.layout().offset();
             this.dx = gradInput == null ? null : segment(gradInput);
             this.dxo = gradInput == null ? 0 : gradInput.layout().offset();
-            this.vector = dx == null ? Elements.vectorFriendly(g, x) : Elements.vectorFriendly(g, x, dx);
+            // a broadcast gradient is read as one scalar, wherever it lives
+            MemorySegment runs = broadcastGradient ? x : g;
+            this.vector = dx == null ? Elements.vectorFriendly(runs, x) : Elements.vectorFriendly(runs, x, dx);
             this.mean = new GroupValues(mean);
             this.inverseStd = new GroupValues(inverseStd);
             this.groupWeight = affinePerGroup && weight != null ? new GroupValues(weight) : null;
@@ -356,6 +390,10 @@ final class NormalizationKernels {
          * {@code gradInput = w s g - w s^3 B (x - mean) / M - w s A / M}.
          */
         void group(long group) {
+            if (broadcastGradient) {
+                groupWithBroadcastGradient(group);
+                return;
+            }
             double m = mean.get(group);
             double s = inverseStd.get(group);
             double[] sums = new double[2];
@@ -378,6 +416,41 @@ final class NormalizationKernels {
                 } else {
                     DoubleNormalizationLoops.gradInput(g, go + run(o, group), x, xo + run(o, group), dx, dxo + run(o, group),
                             inner, m, scale, k1, k0, vector);
+                }
+            }
+        }
+
+        /**
+         * {@link #group} for a gradient {@code c} everywhere: {@code A = c M} and
+         * {@code B = c sum(x - mean)}, and the input's gradient is affine in x:
+         * {@code (x - mean) k1 + (k0 + c w s)}, computed by the forward's normalisation loop.
+         */
+        private void groupWithBroadcastGradient(long group) {
+            double m = mean.get(group);
+            double s = inverseStd.get(group);
+            double c = Elements.getDouble(g, single ? DType.FLOAT32 : DType.FLOAT64, go);
+            double deviation = 0;
+            for (long o = 0; o < outer; o++) {
+                deviation += single ? FloatNormalizationLoops.shiftedSum(x, xo + run(o, group), inner, (float) m, vector)
+                        : DoubleNormalizationLoops.shiftedSum(x, xo + run(o, group), inner, m, vector);
+            }
+            double count = outer * inner;
+            double sumG = c * count;
+            double sumGX = c * deviation;
+            if (gradBias != null) gradBias.set(group, sumG);
+            if (gradWeight != null) gradWeight.set(group, sumGX * s);
+            if (dx == null) return;
+            double w = groupWeight == null ? 1 : groupWeight.get(group);
+            double scale = w * s;
+            double k1 = -scale * s * s * sumGX / count;
+            double shift = c * scale - scale * sumG / count;
+            for (long o = 0; o < outer; o++) {
+                if (single) {
+                    FloatNormalizationLoops.normalize(x, xo + run(o, group), dx, dxo + run(o, group), inner, (float) m,
+                            (float) k1, (float) shift, vector);
+                } else {
+                    DoubleNormalizationLoops.normalize(x, xo + run(o, group), dx, dxo + run(o, group), inner, m, k1, shift,
+                            vector);
                 }
             }
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ember.devices.DType;
+import dev.ember.devices.Layout;
 import dev.ember.devices.Strided;
 import java.util.Arrays;
 import java.util.Random;
@@ -136,6 +137,42 @@ class NormalizationKernelsTest {
                     assertClose(grads[0], Tensors.doubles(gradInput), tolerance * 10, what + " gradInput");
                     assertClose(grads[1], Tensors.doubles(gradWeight), tolerance * 10, what + " gradWeight");
                     assertClose(grads[2], Tensors.doubles(gradBias), tolerance * 10, what + " gradBias");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBroadcastGradientMatchesTheDefinitionOnEveryPath() {
+        // one value over every element, as sum() passes back: read as a scalar on the per-group
+        // path, materialised for the column and per-position paths
+        Random random = new Random(11);
+        for (DType t : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+            double tolerance = t == DType.FLOAT64 ? 1e-11 : 2e-4;
+            for (long[] size : SHAPES) {
+                for (boolean perGroup : new boolean[] {true, false}) {
+                    long affineSize = perGroup ? size[1] : size[2];
+                    String what = t + " " + Arrays.toString(size) + (perGroup ? " per group" : " per position");
+                    Strided x = Tensors.random(t, random, size);
+                    Strided weight = Tensors.random(t, random, affineSize);
+                    Strided mean = Tensors.empty(DType.FLOAT64, size[1]);
+                    Strided inverseStd = Tensors.empty(t, size[1]);
+                    CPU.normalization(x, size[0], size[1], size[2], weight, null, perGroup, EPS, true, mean, inverseStd,
+                            Tensors.empty(t, size));
+                    double value = 0.5 + random.nextDouble();
+                    Strided gradOut = Tensors.view(Tensors.vector(t, value), new Layout(size, new long[] {0, 0, 0}, 0));
+                    Strided gradInput = Tensors.empty(t, size);
+                    Strided gradWeight = Tensors.empty(t, affineSize);
+                    Strided gradBias = Tensors.empty(t, affineSize);
+                    CPU.normalizationBackward(gradOut, x, size[0], size[1], size[2], mean, inverseStd, weight, perGroup,
+                            gradInput, gradWeight, gradBias);
+                    double[] filled = new double[(int) (size[0] * size[1] * size[2])];
+                    Arrays.fill(filled, Tensors.doubles(gradOut)[0]);
+                    double[][] grads = referenceBackward(filled, Tensors.doubles(x), size, Tensors.doubles(mean),
+                            Tensors.doubles(inverseStd), values(weight), perGroup);
+                    assertClose(grads[0], Tensors.doubles(gradInput), tolerance, what + " gradInput");
+                    assertClose(grads[1], Tensors.doubles(gradWeight), tolerance, what + " gradWeight");
+                    assertClose(grads[2], Tensors.doubles(gradBias), tolerance, what + " gradBias");
                 }
             }
         }
