@@ -47,7 +47,11 @@ public final class CpuBuffer implements Buffer {
 
     private CpuBuffer(long address, long byteSize) {
         this.byteSize = byteSize;
-        this.segment = MemorySegment.ofAddress(address).reinterpret(byteSize);
+        // The segment spans the whole 64-byte-rounded block the allocator made. A masked vector
+        // load or store at the tail reaches to the end of its 64-byte vector; when that passed the
+        // segment's end, the Vector API took its scalar fallback, which deoptimised C2's code over
+        // and over (a 1000-float add: 3 µs became 10-20 µs). Layout bounds checks use byteSize.
+        this.segment = MemorySegment.ofAddress(address).reinterpret(CpuAllocator.roundUp(byteSize));
         this.cleanable = CpuAllocator.CLEANER.register(this, new Free(address, byteSize));
     }
 
@@ -79,7 +83,10 @@ public final class CpuBuffer implements Buffer {
     /** True for off-heap memory with a native address; false for small heap-backed buffers. */
     public boolean isNative() { return cleanable != null; }
 
-    /** The whole buffer as a segment; throws when the buffer is closed. */
+    /**
+     * The whole buffer as a segment; throws when the buffer is closed. A native buffer's segment
+     * spans its allocated block, {@link #byteSize()} rounded up to 64 bytes.
+     */
     public MemorySegment segment() {
         checkOpen();
         return segment;
