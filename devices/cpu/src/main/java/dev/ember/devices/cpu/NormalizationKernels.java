@@ -240,15 +240,7 @@ final class NormalizationKernels {
             } else {
                 double scale = groupWeight == null ? s : s * groupWeight.get(g);
                 double shift = groupBias == null ? 0 : groupBias.get(g);
-                for (long o = 0; o < outer; o++) {
-                    if (single) {
-                        FloatNormalizationLoops.normalize(x, xo + run(o, g), out, oo + run(o, g), inner, (float) m,
-                                (float) scale, (float) shift, vector);
-                    } else {
-                        DoubleNormalizationLoops.normalize(x, xo + run(o, g), out, oo + run(o, g), inner, m, scale, shift,
-                                vector);
-                    }
-                }
+                normalizeRuns(single, x, xo, out, oo, outer, groups, inner, g, m, scale, shift, vector);
             }
         }
     }
@@ -294,6 +286,21 @@ final class NormalizationKernels {
         });
         writeTotal(gradWeight, weightSums, (int) inner);
         writeTotal(gradBias, biasSums, (int) inner);
+    }
+
+    /** {@code out = (x - mean) * scale + shift} over every run of one group, in float or double. */
+    private static void normalizeRuns(boolean single, MemorySegment x, long xo, MemorySegment out, long oo, long outer,
+                                      long groups, long inner, long group, double mean, double scale, double shift,
+                                      boolean vector) {
+        for (long o = 0; o < outer; o++) {
+            long run = (o * groups + group) * inner;
+            if (single) {
+                FloatNormalizationLoops.normalize(x, xo + run, out, oo + run, inner, (float) mean, (float) scale,
+                        (float) shift, vector);
+            } else {
+                DoubleNormalizationLoops.normalize(x, xo + run, out, oo + run, inner, mean, scale, shift, vector);
+            }
+        }
     }
 
     /**
@@ -444,15 +451,7 @@ final class NormalizationKernels {
             double scale = w * s;
             double k1 = -scale * s * s * sumGX / count;
             double shift = c * scale - scale * sumG / count;
-            for (long o = 0; o < outer; o++) {
-                if (single) {
-                    FloatNormalizationLoops.normalize(x, xo + run(o, group), dx, dxo + run(o, group), inner, (float) m,
-                            (float) k1, (float) shift, vector);
-                } else {
-                    DoubleNormalizationLoops.normalize(x, xo + run(o, group), dx, dxo + run(o, group), inner, m, k1, shift,
-                            vector);
-                }
-            }
+            normalizeRuns(single, x, xo, dx, dxo, outer, groups, inner, group, m, k1, shift, vector);
         }
 
         /**
