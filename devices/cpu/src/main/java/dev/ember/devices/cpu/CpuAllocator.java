@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #liveBytes()}, freed by close() or by a {@link Cleaner} when unreachable.
  *
  * <p>Like the JDK's direct-buffer reservation, crossing a soft threshold runs a GC so that
- * unreachable buffers are cleaned before memory grows; the threshold then adapts to about
- * twice the memory still live. A hard limit ({@code ember.cpu.memoryLimit}, default 80% of
+ * unreachable buffers are cleaned before memory grows (a young collection first, see
+ * {@link YoungCollection}); the threshold then adapts to about twice the memory still live. A hard limit ({@code ember.cpu.memoryLimit}, default 80% of
  * physical memory) turns a runaway allocation into a clear {@link OutOfMemoryError}.
  *
  * <pre>{@code
