@@ -106,8 +106,7 @@ public final class FusedNormalization {
     /** A gradient broadcast from one value (sum()'s or mean()'s) goes as it is, not as a materialised copy. */
     private static Strided gradientOperand(Tensor gradOutput) {
         Strided strided = gradOutput.strided();
-        for (long stride : strided.layout().strides()) if (stride != 0) return operand(gradOutput);
-        return strided;
+        return strided.layout().isBroadcastScalar() ? strided : operand(gradOutput);
     }
 
     /** Statistics go to the kernel in the input's dtype or float64, as it accepts. */

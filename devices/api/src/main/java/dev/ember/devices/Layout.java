@@ -68,6 +68,15 @@ public final class Layout {
     /** True when elements are row-major with no gaps (size-1 dims may have any stride; empty layouts always are). */
     public boolean isContiguous() { return contiguous; }
 
+    /**
+     * True when every stride is 0: one element seen at every index, as {@code expand} makes of a
+     * scalar (the gradient of {@code sum()} or {@code mean()} arrives so).
+     */
+    public boolean isBroadcastScalar() {
+        for (long stride : strides) if (stride != 0) return false;
+        return true;
+    }
+
     private boolean computeContiguous() {
         if (numel == 0) return true;
         long expected = 1;

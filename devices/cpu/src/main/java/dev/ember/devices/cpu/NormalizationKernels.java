@@ -66,7 +66,7 @@ final class NormalizationKernels {
         String name = "normalization_backward";
         long count = count(name, outer, groups, inner);
         data(name, "input", input, count, null);
-        if (gradOutput != null && isBroadcastScalar(gradOutput)) {
+        if (gradOutput != null && gradOutput.layout().isBroadcastScalar()) {
             OperandChecks.operand(name, gradOutput);
             if (gradOutput.dtype() != input.dtype() || gradOutput.numel() != count) {
                 throw new IllegalArgumentException(name + ": expected a broadcast gradOutput of " + count + " elements of dtype "
@@ -258,7 +258,7 @@ final class NormalizationKernels {
         }
         boolean columns = columnPath(outer, inner, input.dtype());
         boolean elementwise = !affinePerGroup && (weight != null || gradWeight != null || gradBias != null);
-        if ((columns || elementwise) && isBroadcastScalar(gradOutput) && gradOutput.numel() > 1) {
+        if ((columns || elementwise) && gradOutput.layout().isBroadcastScalar() && gradOutput.numel() > 1) {
             gradOutput = materialized(gradOutput);
         }
         if (columns) {
@@ -301,15 +301,6 @@ final class NormalizationKernels {
                 DoubleNormalizationLoops.normalize(x, xo + run, out, oo + run, inner, mean, scale, shift, vector);
             }
         }
-    }
-
-    /**
-     * True for a gradient that is one value broadcast over every element (all strides 0), as
-     * sum() and mean() pass back: the per-group path reads it as that value, not as a run.
-     */
-    static boolean isBroadcastScalar(Strided s) {
-        for (long stride : s.layout().strides()) if (stride != 0) return false;
-        return true;
     }
 
     private static Strided materialized(Strided broadcast) {
@@ -372,7 +363,7 @@ final class NormalizationKernels {
             this.single = input.dtype() == DType.FLOAT32;
             this.g = segment(gradOutput);
             this.go = gradOutput.layout().offset();
-            this.broadcastGradient = isBroadcastScalar(gradOutput);
+            this.broadcastGradient = gradOutput.layout().isBroadcastScalar();
             this.x = segment(input);
             this.xo = input.layout().offset();
             this.dx = gradInput == null ? null : segment(gradInput);
