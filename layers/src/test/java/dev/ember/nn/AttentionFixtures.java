@@ -57,6 +57,9 @@ final class AttentionFixtures {
         Module module = switch ((String) config.get("type")) {
             case "mha" -> multiheadAttention(config);
             case "encoder_layer" -> encoderLayer(config);
+            case "encoder" -> new TransformerEncoder(encoderLayer(JsonFixtures.object(config, "layer")),
+                    (int) number(config, "num_layers"),
+                    flag(config, "final_norm") ? new LayerNorm(number(JsonFixtures.object(config, "layer"), "d_model")) : null);
             default -> throw new IllegalArgumentException("unknown module type " + config.get("type"));
         };
         Map<String, Tensor> state = new LinkedHashMap<>();
@@ -88,8 +91,10 @@ final class AttentionFixtures {
             output = result.output();
             if (c.get("weights") == null) assertNull(result.weights(), name + " weights");
             else assertClose(JsonFixtures.tensor(c.get("weights")), result.weights(), name + " weights");
+        } else if (module instanceof TransformerEncoderLayer layer) {
+            output = layer.forward(inputs.get(0), attnMask, keyPaddingMask);
         } else {
-            output = ((TransformerEncoderLayer) module).forward(inputs.get(0), attnMask, keyPaddingMask);
+            output = ((TransformerEncoder) module).forward(inputs.get(0), attnMask, keyPaddingMask);
         }
         assertClose(JsonFixtures.tensor(c.get("output")), output, name + " output");
         output.mul(JsonFixtures.tensor(c.get("grad_output"))).sum().backward();

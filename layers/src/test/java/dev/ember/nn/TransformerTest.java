@@ -98,4 +98,77 @@ class TransformerTest {
         var heads = assertThrows(IllegalArgumentException.class, () -> new TransformerEncoderLayer(10, 4));
         assertEquals("embed_dim must be divisible by num_heads, but got embed_dim=10 and num_heads=4", heads.getMessage());
     }
+
+    // ---------------------------------------------------------------- TransformerEncoder
+
+    @Test
+    void encoderOfTwoLayersWithFinalNormMatchesPyTorch() { AttentionFixtures.check("encoder of 2 layers with final norm"); }
+
+    @Test
+    void encoderStateDictKeysAndShapesMatchPyTorch() {
+        TransformerEncoder encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, 16, 0.1), 2, new LayerNorm(8));
+        assertEquals(AttentionFixtures.stateDictShapes("encoder"), AttentionFixtures.stateDictShapes(encoder));
+        List<String> withoutNorm = AttentionFixtures.stateDictShapes(new TransformerEncoder(new TransformerEncoderLayer(8, 2, 16, 0.1), 2));
+        assertEquals(AttentionFixtures.stateDictShapes("encoder").stream().filter(k -> !k.startsWith("norm.")).toList(), withoutNorm);
+    }
+
+    @Test
+    void encoderPrintoutMatchesPyTorchRepr() {
+        TransformerEncoder encoder = new TransformerEncoder(new TransformerEncoderLayer(8, 2, 16, 0.1), 2, new LayerNorm(8));
+        assertEquals(AttentionFixtures.repr("encoder"), encoder.toString());
+    }
+
+    @Test
+    void encoderLayersAreIndependentCopiesOfTheGivenLayer() {
+        Tensor.manualSeed(34);
+        TransformerEncoderLayer template = new TransformerEncoderLayer(4, 2, 8, 0.0);
+        template.linear1.weight.requiresGrad_(false);
+        template.eval();
+        TransformerEncoder encoder = new TransformerEncoder(template, 3);
+        assertEquals(3, encoder.layers.size());
+        var templateParameters = template.namedParameters();
+        java.util.Set<Tensor> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < 3; i++) {
+            TransformerEncoderLayer layer = encoder.layer(i);
+            assertFalse(layer == template);
+            assertFalse(layer.isTraining(), "layer " + i + " keeps eval mode");
+            assertFalse(layer.dropout1.isTraining(), "layer " + i + " submodules keep eval mode");
+            assertFalse(layer.linear1.weight.requiresGrad(), "layer " + i + " keeps requiresGrad flags");
+            layer.namedParameters().forEach((name, p) -> {
+                assertTrue(seen.add(p), name + " is a fresh parameter");
+                assertFalse(p == templateParameters.get(name));
+                assertTrue(p.equal(templateParameters.get(name)), name + " starts from the template's values");
+            });
+        }
+        assertEquals(3 * template.parameters().size(), encoder.parameters().size());
+        try (var mode = dev.ember.autograd.GradMode.noGrad()) {
+            encoder.layer(0).linear2.bias.add_(Tensor.ones(4));
+        }
+        assertTrue(encoder.layer(1).linear2.bias.equal(template.linear2.bias), "changing one copy leaves the others");
+    }
+
+    @Test
+    void encoderWithoutNormAppliesItsLayersInTurn() {
+        Tensor.manualSeed(35);
+        TransformerEncoderLayer template = new TransformerEncoderLayer(6, 2, 12, 0.0, "gelu", 1e-5, true, true);
+        TransformerEncoder encoder = new TransformerEncoder(template, 2);
+        Tensor x = Tensor.randn(2, 5, 6);
+        Tensor causal = Tensor.ones(DType.BOOL, 5, 5).triu(1);
+        Tensor expected = template.forward(template.forward(x, causal, null), causal, null);
+        assertClose(expected, encoder.forward(x, causal, null), "two layers");
+        assertClose(expected, encoder.call(x, causal, null), "through call");
+        encoder.eval();
+        assertClose(template.eval().forward(template.forward(x)), encoder.call(x), "one input");
+    }
+
+    @Test
+    void encoderRejectsZeroLayersAndWrongInputCounts() {
+        var layers = assertThrows(IllegalArgumentException.class,
+                () -> new TransformerEncoder(new TransformerEncoderLayer(4, 2, 8, 0.0), 0));
+        assertEquals("TransformerEncoder: num_layers must be at least 1, but got 0", layers.getMessage());
+        TransformerEncoder encoder = new TransformerEncoder(new TransformerEncoderLayer(4, 2, 8, 0.0), 1);
+        var count = assertThrows(IllegalArgumentException.class, () -> encoder.call(Tensor.randn(3, 2, 4), null));
+        assertEquals("TransformerEncoder.forward() takes 1 input (src) or 3 inputs (src, mask, src_key_padding_mask) but 2 were given",
+                count.getMessage());
+    }
 }
