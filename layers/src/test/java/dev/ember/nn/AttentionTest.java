@@ -241,6 +241,17 @@ class AttentionTest {
     }
 
     @Test
+    void byteMaskActsLikeBoolMaskAndAFullyMaskedRowIsNaNAsInPyTorch() {
+        Tensor.manualSeed(29);
+        MultiheadAttention attention = new MultiheadAttention(4, 2);
+        Tensor x = Tensor.randn(3, 1, 4);
+        Tensor causal = Tensor.ones(DType.BOOL, 3, 3).triu(1);
+        assertClose(attention.forward(x, x, x, null, causal), attention.forward(x, x, x, null, causal.to(DType.UINT8)), "uint8 mask");
+        Tensor allPadded = Tensor.ones(DType.BOOL, 1, 3);
+        for (float v : attention.forward(x, x, x, allPadded, null).toFloatArray()) assertTrue(Float.isNaN(v));
+    }
+
+    @Test
     void callRunsSelfAndCrossAttentionOnThreeInputs() {
         MultiheadAttention attention = new MultiheadAttention(4, 2);
         Tensor x = Tensor.randn(3, 2, 4);
