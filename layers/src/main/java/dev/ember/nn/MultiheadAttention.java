@@ -106,7 +106,7 @@ public class MultiheadAttention extends Module {
         return forward(inputs[0], inputs[1], inputs[2]);
     }
 
-    /** The attention output alone, without masks (the weights are not computed separately). */
+    /** The attention output alone, without masks. */
     public Tensor forward(Tensor query, Tensor key, Tensor value) {
         return forward(query, key, value, null, false, null, true).output();
     }
