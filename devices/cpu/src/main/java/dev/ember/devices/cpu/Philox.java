@@ -1,5 +1,9 @@
 package dev.ember.devices.cpu;
 
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * The Philox4x32-10 counter-based generator (Salmon et al., "Parallel random numbers: as
  * easy as 1, 2, 3"): a keyed bijection of a 128-bit counter. Element i of a fill uses
@@ -16,6 +20,8 @@ final class Philox {
     private static final long M1 = 0xCD9E8D57L;
     private static final int W0 = 0x9E3779B9;
     private static final int W1 = 0xBB67AE85;
+    private static final long WORD = 0xFFFFFFFFL;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
 
     private Philox() {}
 
@@ -41,6 +47,66 @@ final class Philox {
         out[1] = c1;
         out[2] = c2;
         out[3] = c3;
+    }
+
+    /**
+     * The words of {@code count} consecutive counters {@code (first + j, 0)}, j = 0..count-1, as
+     * {@link #block} gives them, zero-extended into {@code w0..w3[j]}. Lanes of 64 bits hold the
+     * 32-bit words, so each round's 32×32→64 products are plain lane multiplies.
+     */
+    static void blocks(long seed, long first, int count, long[] w0, long[] w1, long[] w2, long[] w3) {
+        long[] keys0 = new long[10];
+        long[] keys1 = new long[10];
+        int k0 = (int) seed, k1 = (int) (seed >>> 32);
+        for (int round = 0; round < 10; round++) {
+            keys0[round] = k0 & WORD;
+            keys1[round] = k1 & WORD;
+            k0 += W0;
+            k1 += W1;
+        }
+        LongVector lane = LongVector.zero(LONGS).addIndex(1);
+        // The masks let C2 multiply with the 32x32->64 instruction (vpmuludq) instead of a full 64-bit one.
+        LongVector MULTIPLIER0 = LongVector.broadcast(LONGS, M0).and(WORD);
+        LongVector MULTIPLIER1 = LongVector.broadcast(LONGS, M1).and(WORD);
+        int width = LONGS.length();
+        int j = 0;
+        // Two independent groups per iteration: a round is a chain of multiplies whose latency one
+        // group alone would wait out.
+        for (int bound = count - 2 * width; j <= bound; j += 2 * width) {
+            LongVector counterA = lane.add(first + j);
+            LongVector counterB = lane.add(first + j + width);
+            LongVector a0 = counterA.and(WORD), a1 = counterA.lanewise(VectorOperators.LSHR, 32);
+            LongVector b0 = counterB.and(WORD), b1 = counterB.lanewise(VectorOperators.LSHR, 32);
+            LongVector a2 = LongVector.zero(LONGS), a3 = a2, b2 = a2, b3 = a2;
+            for (int round = 0; round < 10; round++) {
+                LongVector pa0 = a0.and(WORD).mul(MULTIPLIER0), pa1 = a2.and(WORD).mul(MULTIPLIER1);
+                LongVector pb0 = b0.and(WORD).mul(MULTIPLIER0), pb1 = b2.and(WORD).mul(MULTIPLIER1);
+                a0 = pa1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, a1).lanewise(VectorOperators.XOR, keys0[round]);
+                b0 = pb1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, b1).lanewise(VectorOperators.XOR, keys0[round]);
+                a2 = pa0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, a3).lanewise(VectorOperators.XOR, keys1[round]);
+                b2 = pb0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, b3).lanewise(VectorOperators.XOR, keys1[round]);
+                a1 = pa1.and(WORD);
+                b1 = pb1.and(WORD);
+                a3 = pa0.and(WORD);
+                b3 = pb0.and(WORD);
+            }
+            a0.intoArray(w0, j);
+            a1.intoArray(w1, j);
+            a2.intoArray(w2, j);
+            a3.intoArray(w3, j);
+            b0.intoArray(w0, j + width);
+            b1.intoArray(w1, j + width);
+            b2.intoArray(w2, j + width);
+            b3.intoArray(w3, j + width);
+        }
+        int[] words = new int[4];
+        for (; j < count; j++) {
+            block(seed, first + j, 0, words);
+            w0[j] = words[0] & WORD;
+            w1[j] = words[1] & WORD;
+            w2[j] = words[2] & WORD;
+            w3[j] = words[3] & WORD;
+        }
     }
 
     /** A float in [0, 1) from the top 24 bits of a word. */

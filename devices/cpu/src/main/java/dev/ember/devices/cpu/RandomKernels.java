@@ -43,31 +43,20 @@ final class RandomKernels {
         long stride = it.innerStride(0);
         Parallel.forRange(numel, 16, (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
-            double[] values = new double[(int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start))];
-            int block = values.length;
-            int[] words = new int[4];
+            int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
+            double[] values = new double[block];
+            long[] w0 = new long[block], w1 = new long[block], w2 = new long[block], w3 = new long[block];
             long element = start;
             for (long remaining = end - start; remaining > 0; ) {
                 long n = c.run(remaining);
                 long oo = c.offset(0);
                 for (long done = 0; done < n; ) {
                     int m = (int) Math.min(block, n - done);
-                    for (int j = 0; j < m; j++) {
-                        Philox.block(seed, offset + element + j, 0, words);
-                        values[j] = switch (op) {
-                            case UNIFORM -> {
-                                double u = narrow ? Philox.unitFloat(words[0]) : Philox.unitDouble(words[0], words[1]);
-                                double v = a + u * (b - a);
-                                yield v < b || a == b ? v : Math.nextDown(b);
-                            }
-                            case NORMAL -> {
-                                // 1 - u lies in (0, 1], so the log is finite
-                                double u1 = 1 - Philox.unitDouble(words[0], words[1]);
-                                double u2 = Philox.unitDouble(words[2], words[3]);
-                                yield a + b * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
-                            }
-                            case BERNOULLI -> Philox.unitDouble(words[0], words[1]) < a ? 1 : 0;
-                        };
+                    Philox.blocks(seed, offset + element, m, w0, w1, w2, w3);
+                    switch (op) {
+                        case UNIFORM -> uniform(values, m, w0, w1, narrow, a, b);
+                        case NORMAL -> normal(values, m, w0, w1, w2, w3, a, b);
+                        case BERNOULLI -> bernoulli(values, m, w0, w1, a);
                     }
                     Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
                     element += m;
@@ -77,5 +66,31 @@ final class RandomKernels {
                 remaining -= n;
             }
         });
+    }
+
+    private static void uniform(double[] values, int m, long[] w0, long[] w1, boolean narrow, double a, double b) {
+        for (int j = 0; j < m; j++) {
+            double u = narrow ? Philox.unitFloat((int) w0[j]) : Philox.unitDouble((int) w0[j], (int) w1[j]);
+            double v = a + u * (b - a);
+            values[j] = v < b || a == b ? v : Math.nextDown(b);
+        }
+    }
+
+    private static void normal(double[] values, int m, long[] w0, long[] w1, long[] w2, long[] w3, double mean, double std) {
+        for (int j = 0; j < m; j++) {
+            // 1 - u lies in (0, 1], so the log is finite
+            double u1 = 1 - Philox.unitDouble((int) w0[j], (int) w1[j]);
+            double u2 = Philox.unitDouble((int) w2[j], (int) w3[j]);
+            values[j] = mean + std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+        }
+    }
+
+    /**
+     * 1 where {@code unitDouble(w0, w1) < p}, compared on the 53-bit integer: {@code bits * 2^-53 < p}
+     * holds exactly when {@code bits < ceil(p * 2^53)}.
+     */
+    private static void bernoulli(double[] values, int m, long[] w0, long[] w1, double p) {
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        for (int j = 0; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1 : 0;
     }
 }

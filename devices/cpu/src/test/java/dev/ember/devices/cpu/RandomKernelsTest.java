@@ -26,6 +26,40 @@ class RandomKernelsTest {
     }
 
     @Test
+    void vectorBlocksEqualTheScalarBlockForEveryCounterIncludingTheCarryIntoTheHighWord() {
+        int[] words = new int[4];
+        for (long first : new long[] {0, 12345, 0xFFFFFFF0L, -20}) {
+            for (long seed : new long[] {0, 0x299f31d0a4093822L}) {
+                int count = 37;
+                long[] w0 = new long[count], w1 = new long[count], w2 = new long[count], w3 = new long[count];
+                Philox.blocks(seed, first, count, w0, w1, w2, w3);
+                for (int j = 0; j < count; j++) {
+                    Philox.block(seed, first + j, 0, words);
+                    String at = "seed " + seed + " counter " + (first + j);
+                    assertEquals(words[0] & 0xFFFFFFFFL, w0[j], at);
+                    assertEquals(words[1] & 0xFFFFFFFFL, w1[j], at);
+                    assertEquals(words[2] & 0xFFFFFFFFL, w2[j], at);
+                    assertEquals(words[3] & 0xFFFFFFFFL, w3[j], at);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bernoulliElementIsOneExactlyWhenItsCountersUnitDoubleIsBelowP() {
+        int[] words = new int[4];
+        for (double p : new double[] {0, 0.3, 0.5, 0.9, 1}) {
+            Strided x = Tensors.empty(DType.FLOAT32, 1000);
+            CPU.random(RandomOp.BERNOULLI, x, 11, 77, p, 0);
+            double[] v = Tensors.doubles(x);
+            for (int i = 0; i < v.length; i++) {
+                Philox.block(11, 77 + i, 0, words);
+                assertEquals(Philox.unitDouble(words[0], words[1]) < p ? 1.0 : 0.0, v[i], "p " + p + " element " + i);
+            }
+        }
+    }
+
+    @Test
     void uniformIsInRangeWithTheRightMoments() {
         for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Strided x = Tensors.empty(t, 200_000);
