@@ -1,0 +1,67 @@
+package dev.ember.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ember.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** The recurrent layers reject bad shapes and options with messages that name them. */
+class RecurrentErrorsTest {
+
+    private static void assertMessage(String expected, Executable call) {
+        assertEquals(expected, assertThrows(IllegalArgumentException.class, call).getMessage());
+    }
+
+    @Test
+    void lstmRejectsWrongInputFeatureSize() {
+        LSTM lstm = new LSTM(64, 256);
+        assertMessage("LSTM: input.size(-1) must be equal to input_size. Expected 64, got 32 (input of size [5, 3, 32])",
+                () -> lstm.call(Tensor.randn(5, 3, 32)));
+    }
+
+    @Test
+    void lstmRejectsInputOfWrongRank() {
+        LSTM lstm = new LSTM(4, 3);
+        assertMessage("LSTM: Expected input to be 2-D or 3-D but received 4-D tensor of size [5, 3, 2, 4]",
+                () -> lstm.call(Tensor.randn(5, 3, 2, 4)));
+        assertMessage("LSTM: Expected input to be 2-D or 3-D but received 1-D tensor of size [4]", () -> lstm.call(Tensor.randn(4)));
+    }
+
+    @Test
+    void lstmRejectsStatesOfWrongShape() {
+        LSTM lstm = new LSTM(4, 3, 2);
+        Tensor x = Tensor.randn(5, 6, 4);
+        assertMessage("LSTM: Expected h0 of size [2, 6, 3] (num_layers * num_directions, batch, hidden_size), got [1, 6, 3]",
+                () -> lstm.forward(x, Tensor.zeros(1, 6, 3), null));
+        assertMessage("LSTM: Expected c0 of size [2, 6, 3] (num_layers * num_directions, batch, hidden_size), got [2, 5, 3]",
+                () -> lstm.forward(x, null, Tensor.zeros(2, 5, 3)));
+        assertMessage("LSTM: For batched 3-D input, h0 should also be 3-D but got 2-D tensor of size [2, 3]",
+                () -> lstm.forward(x, Tensor.zeros(2, 3), null));
+        assertMessage("LSTM: For unbatched 2-D input, c0 should also be 2-D but got 3-D tensor of size [2, 1, 3]",
+                () -> lstm.forward(Tensor.randn(5, 4), Tensor.zeros(2, 3), Tensor.zeros(2, 1, 3)));
+    }
+
+    @Test
+    void batchFirstStatesStayLayerMajor() {
+        LSTM lstm = new LSTM(4, 3, 1, true, true, 0, true);
+        assertMessage("LSTM: Expected h0 of size [2, 7, 3] (num_layers * num_directions, batch, hidden_size), got [7, 2, 3]",
+                () -> lstm.forward(Tensor.randn(7, 5, 4), Tensor.zeros(7, 2, 3), null));
+    }
+
+    @Test
+    void lstmRejectsBadOptions() {
+        assertMessage("LSTM: dropout should be a number in range [0, 1] representing the probability of an element being zeroed, got 1.5",
+                () -> new LSTM(4, 3, 2, true, false, 1.5, false));
+        assertMessage("LSTM: hidden_size must be greater than zero, got 0", () -> new LSTM(4, 0));
+        assertMessage("LSTM: num_layers must be greater than zero, got 0", () -> new LSTM(4, 3, 0));
+    }
+
+    @Test
+    void lstmForwardTakesAtMostThreeInputs() {
+        LSTM lstm = new LSTM(4, 3);
+        Tensor x = Tensor.randn(2, 1, 4);
+        assertMessage("LSTM.forward() takes 1 to 3 inputs (input, h0, c0) but 4 were given", () -> lstm.call(x, x, x, x));
+    }
+}
