@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The recurrences behind {@code LSTM}, {@code GRU} and {@code RNN} and their cells, composed from
- * differentiable Tensor ops (matmul, add, mul, sigmoid, tanh, narrow, stack, cat), so autograd
+ * differentiable Tensor ops (matmul, add, mul, sigmoid, tanh, unbind, split, stack, cat), so autograd
  * needs no rows of its own. Gate orders and formulas are PyTorch's:
  * <ul>
  * <li>LSTM, gates {@code i, f, g, o}: {@code c' = f*c + i*g}, {@code h' = o*tanh(c')};</li>
@@ -17,7 +17,9 @@ import java.util.List;
  * </ul>
  * A sequence run projects the whole input of a layer and direction with one GEMM
  * ({@code x W_ih^T + b_ih (+ b_hh)} over all time steps), so each step only adds
- * {@code h W_hh^T} and applies the gates on narrow views; the step outputs are stacked once.
+ * {@code h W_hh^T} and applies the gates on views cut by one split; the projection is unbound
+ * into steps and the step outputs are stacked once (unbind and split have one backward node for
+ * all their pieces, so backward writes each whole-size gradient once).
  *
  * <pre>{@code
  * var w = new RecurrentFunctions.Weights(wIh, wHh, bIh, bHh);                  // [4H, in], [4H, H], [4H], [4H]
@@ -76,12 +78,15 @@ public final class RecurrentFunctions {
                 Tensor c = mode != Mode.LSTM ? null : c0 != null ? c0.select(0, index) : zeros(input, batch, hidden);
                 Tensor projected = project(mode, layerInput.reshape(steps * batch, layerInput.size(2)), w)
                         .view(steps, batch, mode.gates * hidden);
-                Tensor weightHhT = w.weightHh().t();
+                // A contiguous copy: the gradient of a transposed view comes back transposed, and summing
+                // one per step in that layout misses the vectorised add.
+                Tensor weightHhT = w.weightHh().t().contiguous();
+                List<Tensor> inputs = projected.unbind(0);
                 Tensor[] outputs = new Tensor[(int) steps];
                 boolean reverse = direction == 1;
                 for (long s = 0; s < steps; s++) {
                     int t = (int) (reverse ? steps - 1 - s : s);
-                    Tensor[] state = step(mode, projected.select(0, t), h, c, weightHhT, w.biasHh(), hidden);
+                    Tensor[] state = step(mode, inputs.get(t), h, c, weightHhT, w.biasHh(), hidden);
                     h = state[0];
                     if (c != null) c = state[1];
                     outputs[t] = h;
@@ -140,23 +145,23 @@ public final class RecurrentFunctions {
         Tensor gh = h.matmul(weightHhT);
         return switch (mode) {
             case LSTM -> {
-                Tensor gates = gi.add(gh);
-                // i and f are adjacent: one sigmoid over both halves of a [N, 2H] view.
-                Tensor inputForget = gates.narrow(1, 0, 2 * hidden).sigmoid();
-                Tensor candidate = gates.narrow(1, 2 * hidden, hidden).tanh();
-                Tensor outputGate = gates.narrow(1, 3 * hidden, hidden).sigmoid();
-                Tensor cell = inputForget.narrow(1, hidden, hidden).mul(c)
-                        .add(inputForget.narrow(1, 0, hidden).mul(candidate));
+                // i and f are adjacent: one sigmoid over both, on views cut by one split.
+                List<Tensor> gates = gi.add(gh).split(new long[] {2 * hidden, hidden, hidden}, 1);
+                List<Tensor> inputForget = gates.get(0).sigmoid().chunk(2, 1);
+                Tensor candidate = gates.get(1).tanh();
+                Tensor outputGate = gates.get(2).sigmoid();
+                Tensor cell = inputForget.get(1).mul(c).add(inputForget.get(0).mul(candidate));
                 yield new Tensor[] {outputGate.mul(cell.tanh()), cell};
             }
             case GRU -> {
                 if (biasHh != null) gh = gh.add(biasHh);
-                Tensor resetUpdate = gi.narrow(1, 0, 2 * hidden).add(gh.narrow(1, 0, 2 * hidden)).sigmoid();
-                Tensor reset = resetUpdate.narrow(1, 0, hidden);
-                Tensor update = resetUpdate.narrow(1, hidden, hidden);
-                Tensor candidate = gi.narrow(1, 2 * hidden, hidden).add(reset.mul(gh.narrow(1, 2 * hidden, hidden))).tanh();
+                long[] sizes = {2 * hidden, hidden};
+                List<Tensor> input = gi.split(sizes, 1);
+                List<Tensor> recurrent = gh.split(sizes, 1);
+                List<Tensor> resetUpdate = input.get(0).add(recurrent.get(0)).sigmoid().chunk(2, 1);
+                Tensor candidate = input.get(1).add(resetUpdate.get(0).mul(recurrent.get(1))).tanh();
                 // (1 - z) * n + z * h, with one multiply fewer
-                yield new Tensor[] {candidate.add(update.mul(h.sub(candidate)))};
+                yield new Tensor[] {candidate.add(resetUpdate.get(1).mul(h.sub(candidate)))};
             }
             case RNN_TANH -> new Tensor[] {gi.add(gh).tanh()};
             case RNN_RELU -> new Tensor[] {gi.add(gh).relu()};
