@@ -64,4 +64,38 @@ class RecurrentErrorsTest {
         Tensor x = Tensor.randn(2, 1, 4);
         assertMessage("LSTM.forward() takes 1 to 3 inputs (input, h0, c0) but 4 were given", () -> lstm.call(x, x, x, x));
     }
+
+    @Test
+    void gruAndRnnRejectWrongShapesNamingThemselves() {
+        GRU gru = new GRU(4, 3, 1, true, false, 0, true);
+        assertMessage("GRU: input.size(-1) must be equal to input_size. Expected 4, got 5 (input of size [2, 3, 5])",
+                () -> gru.call(Tensor.randn(2, 3, 5)));
+        assertMessage("GRU: Expected hx of size [2, 3, 3] (num_layers * num_directions, batch, hidden_size), got [1, 3, 3]",
+                () -> gru.forward(Tensor.randn(2, 3, 4), Tensor.zeros(1, 3, 3)));
+        RNN rnn = new RNN(4, 3);
+        assertMessage("RNN: For unbatched 2-D input, hx should also be 2-D but got 3-D tensor of size [1, 1, 3]",
+                () -> rnn.forward(Tensor.randn(2, 4), Tensor.zeros(1, 1, 3)));
+        assertMessage("RNN: Expected input to be 2-D or 3-D but received 0-D tensor of size []", () -> rnn.call(Tensor.scalar(1f)));
+    }
+
+    @Test
+    void rnnRejectsUnknownNonlinearity() {
+        assertMessage("Unknown nonlinearity 'sigmoid'", () -> new RNN(4, 3, 1, "sigmoid"));
+        assertMessage("Unknown nonlinearity 'gelu'", () -> new RNNCell(4, 3, true, "gelu"));
+    }
+
+    @Test
+    void cellsRejectWrongShapes() {
+        LSTMCell cell = new LSTMCell(3, 4);
+        assertMessage("LSTMCell: Expected input to be 1-D or 2-D but received 3-D tensor of size [2, 2, 3]",
+                () -> cell.call(Tensor.randn(2, 2, 3)));
+        assertMessage("LSTMCell: input has inconsistent input_size: got 5 expected 3", () -> cell.call(Tensor.randn(2, 5)));
+        assertMessage("LSTMCell: Expected cx of size [2, 4] (batch, hidden_size), got [3, 4]",
+                () -> cell.forward(Tensor.randn(2, 3), Tensor.zeros(2, 4), Tensor.zeros(3, 4)));
+        GRUCell gru = new GRUCell(3, 4);
+        assertMessage("GRUCell: Expected hx of size [4] (hidden_size) for unbatched input, got [1, 4]",
+                () -> gru.call(Tensor.randn(3), Tensor.zeros(1, 4)));
+        assertMessage("RNNCell.forward() takes 1 or 2 inputs (input, hx) but 3 were given",
+                () -> new RNNCell(3, 4).call(Tensor.randn(3), Tensor.randn(4), Tensor.randn(4)));
+    }
 }

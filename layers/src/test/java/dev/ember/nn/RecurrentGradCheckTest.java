@@ -82,4 +82,33 @@ class RecurrentGradCheckTest {
             return joined(new Tensor[] {r.output(), r.hidden(), r.cell()});
         }, inputs));
     }
+
+    @Test
+    void gruGradientsThroughInputsStateAndWeightsOfTwoBidirectionalLayers() { checkSequence(Mode.GRU, 2, true, true); }
+
+    @Test
+    void gruGradientsWithoutBias() { checkSequence(Mode.GRU, 1, false, false); }
+
+    @Test
+    void rnnTanhGradientsOfTwoBidirectionalLayers() { checkSequence(Mode.RNN_TANH, 2, true, true); }
+
+    @Test
+    void rnnReluGradientsOfTwoLayers() { checkSequence(Mode.RNN_RELU, 2, false, true); }
+
+    @Test
+    void cellGradientsThroughInputStatesAndWeights() {
+        Tensor.manualSeed(23);
+        for (Mode mode : Mode.values()) {
+            List<Tensor> inputs = new ArrayList<>(List.of(leaf(3, 2), leaf(3, 4), leaf(3, 4)));
+            inputs.addAll(weights(mode, 2, 4, 1, 1, true));
+            assertTrue(GradCheck.check(in -> {
+                Weights w = new Weights(in.get(3), in.get(4), in.get(5), in.get(6));
+                return switch (mode) {
+                    case LSTM -> joined(RecurrentFunctions.lstmCell(in.get(0), in.get(1), in.get(2), w));
+                    case GRU -> RecurrentFunctions.gruCell(in.get(0), in.get(1), w);
+                    case RNN_TANH, RNN_RELU -> RecurrentFunctions.rnnCell(in.get(0), in.get(1), w, mode == Mode.RNN_RELU);
+                };
+            }, inputs), mode.name());
+        }
+    }
 }

@@ -23,7 +23,9 @@ class RecurrentPropertiesTest {
         RNNBase build(long input, long hidden, int layers, boolean batchFirst, double dropout, boolean bidirectional) {
             return switch (this) {
                 case LSTM -> new dev.ember.nn.LSTM(input, hidden, layers, true, batchFirst, dropout, bidirectional);
-                default -> throw new UnsupportedOperationException(name());
+                case GRU -> new dev.ember.nn.GRU(input, hidden, layers, true, batchFirst, dropout, bidirectional);
+                case RNN_TANH -> new RNN(input, hidden, layers, "tanh", true, batchFirst, dropout, bidirectional);
+                case RNN_RELU -> new RNN(input, hidden, layers, "relu", true, batchFirst, dropout, bidirectional);
             };
         }
     }
@@ -34,7 +36,7 @@ class RecurrentPropertiesTest {
     private static void copyWeights(Module from, Module to) { to.loadStateDict(from.stateDict()); }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void batchFirstGivesTheTransposedResultOfTheSequenceFirstRun(Kind kind) {
         Random random = new Random(11);
         Tensor.manualSeed(11);
@@ -54,7 +56,7 @@ class RecurrentPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void unbatchedInputEqualsABatchOfOneSqueezed(Kind kind) {
         Random random = new Random(12);
         Tensor.manualSeed(12);
@@ -71,7 +73,7 @@ class RecurrentPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void backwardDirectionIsAForwardRunOverTheFlippedSequenceWithTheReverseWeights(Kind kind) {
         Random random = new Random(13);
         Tensor.manualSeed(13);
@@ -95,7 +97,7 @@ class RecurrentPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void dropoutActsBetweenLayersInTrainingOnly(Kind kind) {
         Tensor.manualSeed(14);
         RNNBase withDropout = kind.build(3, 5, 3, false, 0.5, false);
@@ -117,7 +119,7 @@ class RecurrentPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void outputShapesFollowPyTorch(Kind kind) {
         RNNBase module = kind.build(3, 5, 2, true, 0, true);
         List<Tensor> results = run(module, Tensor.randn(4, 7, 3));
@@ -127,7 +129,7 @@ class RecurrentPropertiesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = "LSTM")
+    @EnumSource(Kind.class)
     void noGradRunKeepsNoGraph(Kind kind) {
         RNNBase module = kind.build(3, 4, 1, false, 0, false);
         try (var mode = GradMode.noGrad()) {
