@@ -109,6 +109,10 @@ public abstract class RNNBase extends Module {
                     + ", got " + input.size(-1) + " (input of size " + Arrays.toString(input.shape()) + ")");
         }
         boolean batched = input.dim() == 3;
+        if (input.size(batched && batchFirst ? 1 : 0) == 0) {
+            throw new IllegalArgumentException(name + ": Expected sequence length to be larger than 0, got input of size "
+                    + Arrays.toString(input.shape()));
+        }
         long batch = !batched ? 1 : batchFirst ? input.size(0) : input.size(1);
         long[] stateShape = batched ? new long[] {directions() * (long) numLayers, batch, hiddenSize}
                 : new long[] {directions() * (long) numLayers, hiddenSize};

@@ -98,4 +98,14 @@ class RecurrentErrorsTest {
         assertMessage("RNNCell.forward() takes 1 or 2 inputs (input, hx) but 3 were given",
                 () -> new RNNCell(3, 4).call(Tensor.randn(3), Tensor.randn(4), Tensor.randn(4)));
     }
+
+    @Test
+    void emptySequencesAreRejectedButEmptyBatchesRun() {
+        LSTM lstm = new LSTM(3, 4, 1, true, true, 0, false);
+        assertMessage("LSTM: Expected sequence length to be larger than 0, got input of size [2, 0, 3]",
+                () -> lstm.call(Tensor.randn(2, 0, 3)));
+        LSTM.Result r = lstm.forward(Tensor.randn(0, 5, 3), null, null);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {0, 5, 4}, r.output().shape());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1, 0, 4}, r.hidden().shape());
+    }
 }

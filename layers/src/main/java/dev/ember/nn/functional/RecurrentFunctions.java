@@ -64,6 +64,9 @@ public final class RecurrentFunctions {
         }
         long steps = input.size(0);
         long batch = input.size(1);
+        if (steps == 0) throw new IllegalArgumentException("Expected sequence length to be larger than 0 in RNN");
+        List<Tensor> initialHidden = h0 == null ? null : h0.unbind(0);
+        List<Tensor> initialCell = c0 == null || mode != Mode.LSTM ? null : c0.unbind(0);
         List<Tensor> finalHidden = new ArrayList<>(directions * numLayers);
         List<Tensor> finalCell = mode == Mode.LSTM ? new ArrayList<>(directions * numLayers) : null;
         Tensor layerInput = input;
@@ -74,8 +77,8 @@ public final class RecurrentFunctions {
                 int index = layer * directions + direction;
                 Weights w = weights.get(index);
                 long hidden = w.weightHh().size(1);
-                Tensor h = h0 != null ? h0.select(0, index) : zeros(input, batch, hidden);
-                Tensor c = mode != Mode.LSTM ? null : c0 != null ? c0.select(0, index) : zeros(input, batch, hidden);
+                Tensor h = initialHidden != null ? initialHidden.get(index) : zeros(input, batch, hidden);
+                Tensor c = mode != Mode.LSTM ? null : initialCell != null ? initialCell.get(index) : zeros(input, batch, hidden);
                 Tensor projected = project(mode, layerInput.reshape(steps * batch, layerInput.size(2)), w)
                         .view(steps, batch, mode.gates * hidden);
                 // A contiguous copy: the gradient of a transposed view comes back transposed, and summing
@@ -91,7 +94,7 @@ public final class RecurrentFunctions {
                     if (c != null) c = state[1];
                     outputs[t] = h;
                 }
-                directionOutputs[direction] = steps == 0 ? zeros(input, 0, batch, hidden) : Tensor.stack(Arrays.asList(outputs), 0);
+                directionOutputs[direction] = Tensor.stack(Arrays.asList(outputs), 0);
                 finalHidden.add(h);
                 if (finalCell != null) finalCell.add(c);
             }
