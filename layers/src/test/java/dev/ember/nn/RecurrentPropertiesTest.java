@@ -137,4 +137,18 @@ class RecurrentPropertiesTest {
         }
         assertTrue(module.call(Tensor.randn(5, 2, 3)).requiresGrad());
     }
+
+    @org.junit.jupiter.api.Test
+    void defaultInitIsUniformWithinOneOverSqrtHidden() {
+        Tensor.manualSeed(15);
+        List<Module> modules = List.of(new dev.ember.nn.LSTM(30, 100, 2), new dev.ember.nn.GRU(30, 100), new RNN(30, 100),
+                new LSTMCell(30, 100), new GRUCell(30, 100), new RNNCell(30, 100));
+        for (Module module : modules) {
+            module.namedParameters().forEach((name, p) -> {
+                double min = p.min().item(), max = p.max().item();
+                assertTrue(min >= -0.1 && max <= 0.1, module + " " + name + " outside [-0.1, 0.1]: " + min + ".." + max);
+                assertTrue(min < -0.09 && max > 0.09, module + " " + name + " does not fill [-0.1, 0.1]: " + min + ".." + max);
+            });
+        }
+    }
 }
