@@ -325,11 +325,13 @@ final class ShapeOps {
         }
         long count = splitSize == 0 ? 1 : Math.max((size + splitSize - 1) / splitSize, 1);
         List<Tensor> pieces = new ArrayList<>();
-        for (long i = 0; i < count; i++) {
-            long start = i * splitSize;
-            pieces.add(slice(t, d, start, start + Math.min(splitSize, size - start), 1, true));
+        try (var guard = GradMode.noGrad()) {
+            for (long i = 0; i < count; i++) {
+                long start = i * splitSize;
+                pieces.add(slice(t, d, start, start + Math.min(splitSize, size - start), 1, true));
+            }
         }
-        return pieces;
+        return SplitNode.record(t, d, false, pieces);
     }
 
     static List<Tensor> split(Tensor t, long[] sizes, int dim) {
@@ -350,11 +352,13 @@ final class ShapeOps {
         }
         List<Tensor> pieces = new ArrayList<>(sizes.length);
         long start = 0;
-        for (long s : sizes) {
-            pieces.add(slice(t, d, start, start + s, 1, true));
-            start += s;
+        try (var guard = GradMode.noGrad()) {
+            for (long s : sizes) {
+                pieces.add(slice(t, d, start, start + s, 1, true));
+                start += s;
+            }
         }
-        return pieces;
+        return SplitNode.record(t, d, false, pieces);
     }
 
     static List<Tensor> unbind(Tensor t, int dim) {
@@ -362,8 +366,10 @@ final class ShapeOps {
         int d = Dimensions.wrap(dim, t.dim());
         long size = t.layout.size(d);
         List<Tensor> pieces = new ArrayList<>();
-        for (long i = 0; i < size; i++) pieces.add(select(t, d, i));
-        return pieces;
+        try (var guard = GradMode.noGrad()) {
+            for (long i = 0; i < size; i++) pieces.add(select(t, d, i));
+        }
+        return SplitNode.record(t, d, true, pieces);
     }
 
     // ---------------------------------------------------------------- copies (see ShapeCopies)

@@ -1,0 +1,45 @@
+package dev.ember.nn;
+
+import dev.ember.nn.functional.RecurrentFunctions;
+import dev.ember.tensor.Tensor;
+
+/**
+ * One LSTM step, like {@code torch.nn.LSTMCell}: gates {@code i, f, g, o} from
+ * {@code x W_ih^T + b_ih + h W_hh^T + b_hh}, {@code c' = f*c + i*g}, {@code h' = o*tanh(c')};
+ * weights {@code weight_ih [4H, in]}, {@code weight_hh [4H, H]}, biases {@code [4H]}.
+ *
+ * <pre>{@code
+ * LSTMCell cell = new LSTMCell(10, 20);
+ * LSTMCell.Result s = cell.forward(Tensor.randn(3, 10), null, null);   // s.hidden(), s.cell(): [3, 20]
+ * }</pre>
+ */
+public class LSTMCell extends RNNCellBase {
+
+    /** The new hidden and cell states, {@code [N, H]} (or {@code [H]} for unbatched input). */
+    public record Result(Tensor hidden, Tensor cell) {}
+
+    public LSTMCell(long inputSize, long hiddenSize) { this(inputSize, hiddenSize, true); }
+
+    public LSTMCell(long inputSize, long hiddenSize, boolean bias) { super(inputSize, hiddenSize, bias, 4); }
+
+    /** The new hidden state from zero states. */
+    @Override
+    public Tensor forward(Tensor input) { return forward(input, null, null).hidden(); }
+
+    /** {@code forward(input)}, {@code forward(input, hx)} or {@code forward(input, hx, cx)}: the new hidden state. */
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        if (inputs.length < 1 || inputs.length > 3) {
+            throw new IllegalArgumentException("LSTMCell.forward() takes 1 to 3 inputs (input, hx, cx) but " + inputs.length + " were given");
+        }
+        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null, inputs.length > 2 ? inputs[2] : null).hidden();
+    }
+
+    /** The new hidden and cell states from {@code hx} and {@code cx} (each null for zeros). */
+    public Result forward(Tensor input, Tensor hx, Tensor cx) {
+        checkShapes(input, hx, "hx");
+        checkShapes(input, cx, "cx");
+        Tensor[] state = RecurrentFunctions.lstmCell(input, hx, cx, weights());
+        return new Result(state[0], state[1]);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ember.nn;
+
+import dev.ember.nn.functional.RecurrentFunctions;
+import dev.ember.tensor.Tensor;
+
+/**
+ * One Elman RNN step, like {@code torch.nn.RNNCell}: {@code h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh)},
+ * or relu with {@code nonlinearity "relu"}; weights {@code weight_ih [H, in]}, {@code weight_hh [H, H]},
+ * biases {@code [H]}.
+ *
+ * <pre>{@code
+ * RNNCell cell = new RNNCell(10, 20, true, "relu");
+ * Tensor h = cell.call(Tensor.randn(3, 10));   // [3, 20], from a zero state
+ * }</pre>
+ */
+public class RNNCell extends RNNCellBase {
+    /** {@code "tanh"} or {@code "relu"}. */
+    public final String nonlinearity;
+
+    public RNNCell(long inputSize, long hiddenSize) { this(inputSize, hiddenSize, true, "tanh"); }
+
+    /** PyTorch's order: {@code input_size, hidden_size, bias, nonlinearity}. */
+    public RNNCell(long inputSize, long hiddenSize, boolean bias, String nonlinearity) {
+        super(inputSize, hiddenSize, bias, 1);
+        RNN.mode(nonlinearity);
+        this.nonlinearity = nonlinearity;
+    }
+
+    /** The new hidden state from a zero state. */
+    @Override
+    public Tensor forward(Tensor input) { return forward(input, null); }
+
+    /** {@code forward(input)} or {@code forward(input, hx)}. */
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        if (inputs.length < 1 || inputs.length > 2) {
+            throw new IllegalArgumentException("RNNCell.forward() takes 1 or 2 inputs (input, hx) but " + inputs.length + " were given");
+        }
+        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null);
+    }
+
+    /** The new hidden state from {@code hx} (null for zeros). */
+    public Tensor forward(Tensor input, Tensor hx) {
+        checkShapes(input, hx, "hx");
+        return RecurrentFunctions.rnnCell(input, hx, weights(), nonlinearity.equals("relu"));
+    }
+
+    @Override
+    public String extraRepr() { return super.extraRepr() + (nonlinearity.equals("tanh") ? "" : ", nonlinearity=" + nonlinearity); }
+}
