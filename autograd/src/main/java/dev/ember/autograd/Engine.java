@@ -92,8 +92,7 @@ public final class Engine {
                                 owned.add(grad);
                             }
                         } else {
-                            V sum = algebra.add(existing, grad);
-                            owned.remove(existing);
+                            V sum = owned.remove(existing) ? algebra.addInto(existing, grad) : algebra.add(existing, grad);
                             buffer.set(edge.outputIndex(), sum);
                             if (mark != Long.MAX_VALUE && algebra.isOwnedGradient(null, sum, mark)) owned.add(sum);
                         }

@@ -10,6 +10,14 @@ public interface GradientAlgebra<V> {
     V add(V left, V right);
 
     /**
+     * {@code owned + addend} where {@code owned} is a gradient the engine alone holds (see
+     * {@link #isOwnedGradient}), so it may be updated in place and returned, as PyTorch's input
+     * buffer accumulates: a weight used at every step of a recurrence then sums its gradients
+     * into one buffer instead of a new one per step. By default, {@link #add}.
+     */
+    default V addInto(V owned, V addend) { return add(owned, addend); }
+
+    /**
      * A copy cut from the graph that nothing else shares, as stored into a leaf when no graph
      * is being created (so in-place updates of one leaf's gradient never reach another's).
      */

@@ -12,6 +12,14 @@ final class TensorAlgebra implements GradientAlgebra<Tensor> {
     @Override
     public Tensor add(Tensor left, Tensor right) { return left.add(right); }
 
+    /** In place when the sum keeps {@code owned}'s shape, dtype and device (the engine runs this without grad mode). */
+    @Override
+    public Tensor addInto(Tensor owned, Tensor addend) {
+        boolean sameKind = owned.dtype() == addend.dtype() && owned.device().equals(addend.device())
+                && java.util.Arrays.equals(owned.shape(), addend.shape());
+        return sameKind ? owned.add_(addend) : owned.add(addend);
+    }
+
     @Override
     public Tensor detachedCopy(Tensor value) { return value.detach().clone(); }
 

@@ -70,6 +70,36 @@ class GradientOwnershipTest {
         assertArrayEquals(new double[] {3, 4}, x.grad().toDoubleArray(), TOLERANCE);
     }
 
+    @Test
+    void aWeightUsedAtEveryStepSumsItsGradientsAsSeparateCopiesWould() {
+        Tensor start = values(0.5, -1.0, 0.25, 2.0).view(2, 2);
+        double[] weightValues = {0.3, -0.2, 0.1, 0.4};
+        Tensor shared = values(weightValues).view(2, 2).requiresGrad_(true);
+        Tensor h = start;
+        for (int step = 0; step < 5; step++) h = h.matmul(shared).tanh();
+        h.sum().backward();
+        Tensor expected = Tensor.zeros(2, 2).to(shared.dtype());
+        Tensor g = start;
+        List<Tensor> copies = new ArrayList<>();
+        for (int step = 0; step < 5; step++) {
+            Tensor copy = values(weightValues).view(2, 2).requiresGrad_(true);
+            copies.add(copy);
+            g = g.matmul(copy).tanh();
+        }
+        g.sum().backward();
+        for (Tensor copy : copies) expected = expected.add(copy.grad());
+        assertArrayEquals(expected.toDoubleArray(), shared.grad().toDoubleArray(), TOLERANCE);
+    }
+
+    @Test
+    void aGradientSentDownBothEdgesOfAnAddIsSummedWithoutWritingIntoItself() {
+        Tensor x = leaf(1, 2);
+        Tensor y = x.mul(3.0);
+        y.add(y).mul(values(5.0, 7.0)).add(y.mul(values(1.0, 1.0))).sum().backward();
+        // dy = 2 * (5, 7) + (1, 1); dx = 3 dy
+        assertArrayEquals(new double[] {33, 45}, x.grad().toDoubleArray(), TOLERANCE);
+    }
+
     /** {@code 2x}, whose backward keeps what it returns. */
     static final class Twice extends Function {
         static final List<Tensor> RETURNED = new ArrayList<>();
