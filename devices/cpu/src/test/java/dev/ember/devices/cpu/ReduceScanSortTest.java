@@ -125,17 +125,20 @@ class ReduceScanSortTest {
 
     @Test
     void largeReductionsOverTheBatchDimMatchANaiveLoop() {
-        Strided x = Tensors.random(DType.FLOAT32, new Random(13), 300, 5000);
+        // 5003 columns: vector steps, tails and several column blocks per thread
+        int rows = 300, columns = 5003;
+        Strided x = Tensors.random(DType.FLOAT32, new Random(13), rows, columns);
         double[] values = Tensors.doubles(x);
         double[] sums = Tensors.doubles(reduce(ReduceOp.SUM, x, DType.FLOAT32, 0));
         double[] maxima = Tensors.doubles(reduce(ReduceOp.MAX, x, DType.FLOAT32, 0));
-        for (int j = 0; j < 5000; j++) {
+        for (int j = 0; j < columns; j++) {
             double s = 0, m = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < 300; i++) {
-                s += values[i * 5000 + j];
-                m = Math.max(m, values[i * 5000 + j]);
+            for (int i = 0; i < rows; i++) {
+                s += values[i * columns + j];
+                m = Math.max(m, values[i * columns + j]);
             }
-            assertEquals(s, sums[j], 1e-4);
+            // summed in double in row order, like the loop above, then rounded once
+            assertEquals((float) s, sums[j], 0.0, "column " + j);
             assertEquals(m, maxima[j]);
         }
     }
