@@ -23,7 +23,8 @@ final class Activations {
 
     /**
      * f'' of GELU, its tanh form or SiLU (named by their backward op), composed of Tensor ops so
-     * that it is differentiable again: the input's row of the fused backward ops.
+     * that it is differentiable again: the input's row of the fused backward ops. For tanh and
+     * sigmoid, whose backward ops take the output y, the derivative of their factor in y.
      */
     static Tensor secondDerivative(Op backward, Tensor x) {
         return switch (backward) {
@@ -42,6 +43,9 @@ final class Activations {
                 Tensor s = x.sigmoid();
                 yield s.mul(s.rsub(1)).mul(x.mul(s.mul(-2).add(1)).add(2));
             }
+            // the factor's derivative in the output y: d/dy (1 - y²) and d/dy ((1 - y) y)
+            case TANH_BACKWARD -> x.mul(-2);
+            case SIGMOID_BACKWARD -> x.mul(-2).add(1);
             default -> throw new IllegalArgumentException(backward + " is not an activation's backward op");
         };
     }

@@ -34,11 +34,11 @@ final class Derivatives {
             case ATAN -> one(g.div(n.saved(0).square().add(1)));
             case SINH -> one(g.mul(n.saved(0).cosh()));
             case COSH -> one(g.mul(n.saved(0).sinh()));
-            case TANH -> one(g.mul(n.saved(0).square().rsub(1)));
+            case TANH -> one(Elementwise.activationBackward(BinaryOp.TANH_BACKWARD, g, n.saved(0)));
             case ASINH -> one(g.div(n.saved(0).square().add(1).sqrt()));
             case ACOSH -> one(g.div(n.saved(0).square().sub(1).sqrt()));
             case ATANH -> one(g.div(n.saved(0).square().rsub(1)));
-            case SIGMOID -> one(g.mul(n.saved(0)).mul(n.saved(0).rsub(1)));
+            case SIGMOID -> one(Elementwise.activationBackward(BinaryOp.SIGMOID_BACKWARD, g, n.saved(0)));
             case RELU -> one(Elementwise.thresholdBackward(g, n.saved(0)));
             case FLOOR, CEIL, ROUND, TRUNC, SIGN -> one(g.mul(0));
             case RECIPROCAL -> one(g.mul(n.saved(0).square()).neg());
@@ -51,7 +51,7 @@ final class Derivatives {
             case GELU_TANH -> one(Elementwise.activationBackward(BinaryOp.GELU_TANH_BACKWARD, g, n.saved(0)));
             case SILU -> one(Elementwise.activationBackward(BinaryOp.SILU_BACKWARD, g, n.saved(0)));
             // gradient times f'(input): linear in the gradient, and f'' (composed) for the input
-            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> two(
+            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD, TANH_BACKWARD, SIGMOID_BACKWARD -> two(
                     Elementwise.activationBackward(BinaryOp.valueOf(n.op.name()), g, n.saved(1)),
                     g.mul(n.saved(0)).mul(Activations.secondDerivative(n.op, n.saved(1))));
 

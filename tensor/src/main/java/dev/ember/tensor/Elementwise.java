@@ -95,7 +95,8 @@ final class Elementwise {
     /**
      * The gradient of GELU, its tanh form or SiLU in one pass, {@code grad * f'(input)} for
      * {@code op} = GELU_BACKWARD, GELU_TANH_BACKWARD or SILU_BACKWARD (PyTorch's gelu_backward,
-     * silu_backward). Recorded as an op of its own, whose row is composed of Tensor ops, so
+     * silu_backward), and of tanh and sigmoid from their output for TANH_BACKWARD and
+     * SIGMOID_BACKWARD. Recorded as an op of its own, whose row is composed of Tensor ops, so
      * higher-order gradients work.
      */
     static Tensor activationBackward(BinaryOp op, Tensor grad, Tensor input) {

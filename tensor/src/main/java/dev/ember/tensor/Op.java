@@ -31,8 +31,9 @@ enum Op {
     INDEX_SELECT, INDEX_ADD, GATHER, SCATTER, SCATTER_ADD,
     // convolution (im2col + GEMM) and its window layouts
     CONVOLUTION, IM2COL, COL2IM,
-    // fused activation gradients, (gradient, input) -> gradient * f'(input), named as in BinaryOp
-    GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD,
+    // fused activation gradients, (gradient, input) -> gradient * f'(input), named as in BinaryOp;
+    // tanh's and sigmoid's take the output instead of the input
+    GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD, TANH_BACKWARD, SIGMOID_BACKWARD,
     // fused backward kernels recorded as ops of their own, so higher-order gradients work
     THRESHOLD_BACKWARD, MAX_POOL, MAX_POOL_BACKWARD;
 

@@ -87,7 +87,8 @@ final class BinaryKernels {
         if (op.isPredicate()) return ot == DType.BOOL;
         return os == 1 && (as == 1 || as == 0) && (bs == 1 || bs == 0) && t == ot
                 && switch (op) {
-                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD -> true;
+                    case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, THRESHOLD_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD,
+                         TANH_BACKWARD, SIGMOID_BACKWARD -> true;
                     // float64 exact GELU has no vector erfc accurate to float64: the scalar path
                     case GELU_BACKWARD -> t == DType.FLOAT32;
                     default -> false;
@@ -170,7 +171,7 @@ final class BinaryKernels {
             case LOGICAL_OR -> { for (int j = 0; j < n; j++) r[j] = x[j] != 0 || y[j] != 0 ? 1 : 0; }
             case LOGICAL_XOR -> { for (int j = 0; j < n; j++) r[j] = (x[j] != 0) != (y[j] != 0) ? 1 : 0; }
             case THRESHOLD_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = y[j] <= 0 ? 0 : x[j]; }
-            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD ->
+            case GELU_BACKWARD, GELU_TANH_BACKWARD, SILU_BACKWARD, TANH_BACKWARD, SIGMOID_BACKWARD ->
                     throw new IllegalStateException(op + " has no integer loop");
         }
     }
@@ -206,6 +207,8 @@ final class BinaryKernels {
             case GELU_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.geluDerivative(y[j]); }
             case GELU_TANH_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.geluTanhDerivative(y[j]); }
             case SILU_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * SmoothActivations.siluDerivative(y[j]); }
+            case TANH_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * (1 - y[j] * y[j]); }
+            case SIGMOID_BACKWARD -> { for (int j = 0; j < n; j++) r[j] = x[j] * (1 - y[j]) * y[j]; }
             default -> throw new IllegalStateException(op + " has no floating loop");
         }
     }
@@ -272,6 +275,8 @@ final class BinaryKernels {
             case GELU_BACKWARD -> floatGeluBackward(a, ao, as, b, bo, bs, o, oo, bound);
             case GELU_TANH_BACKWARD -> floatGeluTanhBackward(a, ao, as, b, bo, bs, o, oo, bound);
             case SILU_BACKWARD -> floatSiluBackward(a, ao, as, b, bo, bs, o, oo, bound);
+            case TANH_BACKWARD -> floatTanhBackward(a, ao, as, b, bo, bs, o, oo, bound);
+            case SIGMOID_BACKWARD -> floatSigmoidBackward(a, ao, as, b, bo, bs, o, oo, bound);
             default -> throw new IllegalStateException(op + " is not vectorised");
         };
         if (friendly && i < n) {
@@ -292,6 +297,8 @@ final class BinaryKernels {
                 case GELU_BACKWARD -> x.mul(SmoothActivations.geluDerivative(y));
                 case GELU_TANH_BACKWARD -> x.mul(SmoothActivations.geluTanhDerivative(y));
                 case SILU_BACKWARD -> x.mul(SmoothActivations.siluDerivative(y));
+                case TANH_BACKWARD -> x.mul(y.mul(y).neg().add(1f));
+                case SIGMOID_BACKWARD -> x.mul(y.neg().add(1f)).mul(y);
                 default -> x.blend(0f, y.compare(VectorOperators.LE, 0f));
             };
             r.intoMemorySegment(o, (oo + i) * 4, ORDER, mask);
@@ -310,6 +317,8 @@ final class BinaryKernels {
                 case GELU_BACKWARD -> x * SmoothActivations.geluDerivative(y);
                 case GELU_TANH_BACKWARD -> (float) (x * SmoothActivations.geluTanhDerivative(y));
                 case SILU_BACKWARD -> (float) (x * SmoothActivations.siluDerivative(y));
+                case TANH_BACKWARD -> x * (1 - y * y);
+                case SIGMOID_BACKWARD -> x * (1 - y) * y;
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F32, oo + i, r);
@@ -395,6 +404,26 @@ final class BinaryKernels {
         return i;
     }
 
+    private static long floatTanhBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                          MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            FloatVector y = fv(b, bo, bs, i);
+            fv(a, ao, as, i).mul(y.mul(y).neg().add(1f)).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
+    private static long floatSigmoidBackward(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                             MemorySegment o, long oo, long bound) {
+        long i = 0;
+        for (; i < bound; i += FS.length()) {
+            FloatVector y = fv(b, bo, bs, i);
+            fv(a, ao, as, i).mul(y.neg().add(1f)).mul(y).intoMemorySegment(o, (oo + i) * 4, ORDER);
+        }
+        return i;
+    }
+
     private static void doubleRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                                   MemorySegment o, long oo, long n) {
         int step = DS.length();
@@ -423,6 +452,18 @@ final class BinaryKernels {
                     dv(a, ao, as, i).mul(SmoothActivations.siluDerivative(dv(b, bo, bs, i))).intoMemorySegment(o, (oo + i) * 8, ORDER);
                 }
             }
+            case TANH_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    DoubleVector y = dv(b, bo, bs, i);
+                    dv(a, ao, as, i).mul(y.mul(y).neg().add(1.0)).intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
+            case SIGMOID_BACKWARD -> {
+                for (; i < bound; i += step) {
+                    DoubleVector y = dv(b, bo, bs, i);
+                    dv(a, ao, as, i).mul(y.neg().add(1.0)).mul(y).intoMemorySegment(o, (oo + i) * 8, ORDER);
+                }
+            }
             default -> throw new IllegalStateException(op + " is not vectorised");
         }
         for (; i < n; i++) {
@@ -437,6 +478,8 @@ final class BinaryKernels {
                 case THRESHOLD_BACKWARD -> y <= 0 ? 0.0 : x;
                 case GELU_TANH_BACKWARD -> x * SmoothActivations.geluTanhDerivative(y);
                 case SILU_BACKWARD -> x * SmoothActivations.siluDerivative(y);
+                case TANH_BACKWARD -> x * (1 - y * y);
+                case SIGMOID_BACKWARD -> x * (1 - y) * y;
                 default -> Math.min(x, y);
             };
             o.setAtIndex(Elements.F64, oo + i, r);

@@ -133,7 +133,10 @@ public final class CpuBackend implements Backend {
         if (op.isPredicate()) dtype(name, "output", output, DType.BOOL);
         else sameDtype(name, left, output);
         if (op == BinaryOp.BITWISE_AND || op == BinaryOp.BITWISE_OR || op == BinaryOp.BITWISE_XOR) notFloating(name, left);
-        if (op == BinaryOp.GELU_BACKWARD || op == BinaryOp.GELU_TANH_BACKWARD || op == BinaryOp.SILU_BACKWARD) floating(name, left);
+        if (op == BinaryOp.GELU_BACKWARD || op == BinaryOp.GELU_TANH_BACKWARD || op == BinaryOp.SILU_BACKWARD
+                || op == BinaryOp.TANH_BACKWARD || op == BinaryOp.SIGMOID_BACKWARD) {
+            floating(name, left);
+        }
         BinaryKernels.apply(op, left, right, output);
         Reference.reachabilityFence(left);
         Reference.reachabilityFence(right);

@@ -50,10 +50,25 @@ class FastPathKernelsTest {
     }
 
     @Test
+    void tanhAndSigmoidBackwardScaleTheGradientByTheirDerivativeInTheOutput() {
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.BFLOAT16}) {
+            Strided grad = Tensors.vector(t, 2, -4, 1, 0.5);
+            Strided output = Tensors.vector(t, 0.5, -0.5, 1, 0.25);
+            Strided tanh = Tensors.empty(t, 4);
+            Strided sigmoid = Tensors.empty(t, 4);
+            CPU.binary(BinaryOp.TANH_BACKWARD, grad, output, tanh);
+            CPU.binary(BinaryOp.SIGMOID_BACKWARD, grad, output, sigmoid);
+            // g (1 - y²) and g (1 - y) y
+            assertArrayEquals(new double[] {1.5, -3, 0, 0.46875}, Tensors.doubles(tanh), 0.0, t.toString());
+            assertArrayEquals(new double[] {0.5, 3, 0, 0.09375}, Tensors.doubles(sigmoid), 0.0, t.toString());
+        }
+    }
+
+    @Test
     void vectorMaskedTailAndStridedPathsAgree() {
         Random random = new Random(3);
         BinaryOp[] ops = {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM,
-            BinaryOp.THRESHOLD_BACKWARD};
+            BinaryOp.THRESHOLD_BACKWARD, BinaryOp.TANH_BACKWARD, BinaryOp.SIGMOID_BACKWARD};
         // widths around the vector length leave every tail length; 300 rows make the buffers native
         for (long cols : new long[] {1, 7, 15, 17, 26, 33, 121}) {
             for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
