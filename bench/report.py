@@ -18,14 +18,6 @@ SIDES = ("ember", "pytorch-1", "pytorch-2")
 PYTORCH_SIDES = ("pytorch-1", "pytorch-2")
 HIGHER_IS_BETTER = {"samples/s", "batches/s", "accuracy"}
 
-NOT_MEASURED = (
-    ("LSTM (input 64, hidden 256, seq 50, batch 32), forward + backward",
-     "not measured: no such layer in Ember yet"),
-    ("Transformer encoder layer (d 256, 4 heads, ff 1024, seq 128, batch 16), forward + backward",
-     "not measured: no such layer in Ember yet"),
-)
-
-
 class Runs:
     """Every value of every workload per side, pooled over rounds, and the info lines."""
 
@@ -260,6 +252,12 @@ def main():
          "no input gradient for 1→32 (a network's first layer). MaxPool2d(2) and BatchNorm2d(32) (training "
          "mode) on [64, 32, 28, 28], the first convolution's output. Parameters require gradients in `_fwd` "
          "too, so both sides record the graph."),
+        ("Sequence layers", "sequence", 1.0,
+         "`_fwd`: forward; `_fwdbwd`: forward and backward of the output's sum. `LSTM(64, 256)`, one layer, "
+         "sequence-first input [50, 32, 64] (seq 50, batch 32), zero initial state, no input gradient (a first "
+         "layer). `TransformerEncoderLayer(256, 4 heads, feed-forward 1024, dropout 0.1, ReLU, post-norm)`, "
+         "batch-first input [16, 128, 256] (batch 16, seq 128), training mode (dropout active), with the input's "
+         "gradient. Gradients reset to null each call."),
     )
     for title, group, limit, description in sections:
         names = runs.names(group)
@@ -318,13 +316,6 @@ def main():
             out.append("These processes failed; their cells above are missing or pooled from fewer rounds.\n")
             out += [f"- {line}" for line in failed]
             out.append("")
-
-    out.append("## Not measured\n")
-    out.append("| workload | status |")
-    out.append("| --- | --- |")
-    for workload, status in NOT_MEASURED:
-        out.append(f"| {workload} | {status} |")
-    out.append("")
 
     if args.findings and os.path.exists(args.findings):
         with open(args.findings) as f:

@@ -14,13 +14,14 @@ import matmul
 import models
 import overhead
 import reductions
+import sequence
 import settings as settings_module
 import training
 
 
 def all_workloads():
     return (matmul.workloads() + elementwise.workloads() + overhead.workloads() + reductions.workloads()
-            + convolution.workloads() + [loader.LoaderBenchmark(),
+            + convolution.workloads() + sequence.workloads() + [loader.LoaderBenchmark(),
                                          training.TrainingBenchmark("train_mlp", models.mlp),
                                          training.TrainingBenchmark("train_cnn", models.cnn)])
 

@@ -24,6 +24,7 @@ public final class BenchMain {
         list.addAll(OverheadBenchmarks.workloads());
         list.addAll(ReductionBenchmarks.workloads());
         list.addAll(ConvolutionBenchmarks.workloads());
+        list.addAll(SequenceBenchmarks.workloads());
         list.add(new LoaderBenchmark());
         list.add(new TrainingBenchmark("train_mlp", Models::mlp));
         list.add(new TrainingBenchmark("train_cnn", Models::cnn));
