@@ -5,6 +5,12 @@ import dev.ember.devices.RandomOp;
 import dev.ember.devices.Strided;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Random fills from {@link Philox}: UNIFORM in [a, b) (float32 and narrower types from 24
@@ -18,6 +24,9 @@ import java.lang.foreign.MemorySegment;
 final class RandomKernels {
 
     private static final double TWO_PI = 2 * Math.PI;
+    private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    /** As many float lanes as {@link #LONGS} has long lanes, in half the bits. */
+    private static final VectorSpecies<Float> FLOATS = VectorSpecies.of(float.class, VectorShape.forBitSize(LONGS.vectorBitSize() / 2));
 
     private RandomKernels() {}
 
@@ -41,6 +50,10 @@ final class RandomKernels {
         boolean narrow = t == DType.FLOAT32 || t == DType.FLOAT16 || t == DType.BFLOAT16;
         StridedIterator it = new StridedIterator(output.shape(), output.layout());
         long stride = it.innerStride(0);
+        if (op == RandomOp.BERNOULLI && t == DType.FLOAT32 && stride == 1) {
+            bernoulliFloats(o, it, numel, seed, offset, a);
+            return;
+        }
         Parallel.forRange(numel, 16, (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
             int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
@@ -59,6 +72,43 @@ final class RandomKernels {
                         case BERNOULLI -> bernoulli(values, m, w0, w1, a);
                     }
                     Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
+                    element += m;
+                    done += m;
+                }
+                c.advance(n);
+                remaining -= n;
+            }
+        });
+    }
+
+    /**
+     * BERNOULLI into float32 runs of stride 1 (dropout's masks): the same rule as
+     * {@link #bernoulli}, decided on vector lanes and written as floats without a double step.
+     */
+    private static void bernoulliFloats(MemorySegment o, StridedIterator it, long numel, long seed, long offset, double p) {
+        long threshold = (long) Math.ceil(p * 0x1.0p53);
+        Parallel.forRange(numel, 16, (start, end) -> {
+            StridedIterator.Cursor c = it.cursor(start);
+            int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
+            float[] values = new float[block];
+            long[] w0 = new long[block], w1 = new long[block], w2 = new long[block], w3 = new long[block];
+            long element = start;
+            for (long remaining = end - start; remaining > 0; ) {
+                long n = c.run(remaining);
+                long oo = c.offset(0);
+                for (long done = 0; done < n; ) {
+                    int m = (int) Math.min(block, n - done);
+                    Philox.blocks(seed, offset + element, m, w0, w1, w2, w3);
+                    int j = 0;
+                    if (FLOATS.length() == LONGS.length()) {
+                        for (int bound = LONGS.loopBound(m); j < bound; j += LONGS.length()) {
+                            LongVector bits = LongVector.fromArray(LONGS, w0, j).lanewise(VectorOperators.LSHL, 21)
+                                    .lanewise(VectorOperators.XOR, LongVector.fromArray(LONGS, w1, j).lanewise(VectorOperators.LSHR, 11));
+                            FloatVector.zero(FLOATS).blend(1f, bits.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
+                        }
+                    }
+                    for (; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1f : 0f;
+                    MemorySegment.copy(values, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, (oo + done) * Float.BYTES, m);
                     element += m;
                     done += m;
                 }
