@@ -27,5 +27,5 @@ public class Dropout extends Module {
     public Tensor forward(Tensor input) { return DropoutFunctions.dropout(input, p, training); }
 
     @Override
-    public String extraRepr() { return "p=" + p + ", inplace=False"; }
+    public String extraRepr() { return "p=" + pythonFloat(p) + ", inplace=False"; }
 }

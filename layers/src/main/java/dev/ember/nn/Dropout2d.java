@@ -25,5 +25,5 @@ public class Dropout2d extends Module {
     public Tensor forward(Tensor input) { return DropoutFunctions.dropout2d(input, p, training); }
 
     @Override
-    public String extraRepr() { return "p=" + p + ", inplace=False"; }
+    public String extraRepr() { return "p=" + pythonFloat(p) + ", inplace=False"; }
 }

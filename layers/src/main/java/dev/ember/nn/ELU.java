@@ -21,5 +21,5 @@ public class ELU extends Module {
     public Tensor forward(Tensor input) { return ActivationFunctions.elu(input, alpha); }
 
     @Override
-    public String extraRepr() { return "alpha=" + alpha; }
+    public String extraRepr() { return "alpha=" + pythonFloat(alpha); }
 }

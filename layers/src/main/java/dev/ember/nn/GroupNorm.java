@@ -57,5 +57,5 @@ public class GroupNorm extends Module {
     }
 
     @Override
-    public String extraRepr() { return numGroups + ", " + numChannels + ", eps=" + eps + ", affine=" + pythonBoolean(affine); }
+    public String extraRepr() { return numGroups + ", " + numChannels + ", eps=" + pythonFloat(eps) + ", affine=" + pythonBoolean(affine); }
 }

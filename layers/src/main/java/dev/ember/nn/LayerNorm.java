@@ -50,6 +50,6 @@ public class LayerNorm extends Module {
 
     @Override
     public String extraRepr() {
-        return PythonTuples.tuple(normalizedShape) + ", eps=" + eps + ", elementwise_affine=" + pythonBoolean(elementwiseAffine);
+        return PythonTuples.tuple(normalizedShape) + ", eps=" + pythonFloat(eps) + ", elementwise_affine=" + pythonBoolean(elementwiseAffine);
     }
 }

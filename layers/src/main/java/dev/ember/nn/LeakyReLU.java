@@ -21,5 +21,5 @@ public class LeakyReLU extends Module {
     public Tensor forward(Tensor input) { return ActivationFunctions.leakyRelu(input, negativeSlope); }
 
     @Override
-    public String extraRepr() { return "negative_slope=" + negativeSlope; }
+    public String extraRepr() { return "negative_slope=" + pythonFloat(negativeSlope); }
 }

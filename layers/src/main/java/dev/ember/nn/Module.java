@@ -516,6 +516,28 @@ public abstract class Module {
     /** PyTorch's repr of a boolean in {@link #extraRepr()}: {@code True} or {@code False}. */
     protected static String pythonBoolean(boolean value) { return value ? "True" : "False"; }
 
+    /**
+     * Python's repr of a float in {@link #extraRepr()}: the shortest digits that read back, in
+     * scientific form below 1e-4 and from 1e16 ({@code 1e-05}, {@code 1e+16}), else with a point
+     * ({@code 0.1}, {@code 100.0}), where Java would write {@code 1.0E-5}.
+     */
+    protected static String pythonFloat(double value) {
+        if (Double.isNaN(value)) return "nan";
+        if (Double.isInfinite(value)) return value > 0 ? "inf" : "-inf";
+        if (value == 0) return 1 / value < 0 ? "-0.0" : "0.0";
+        // Double.toString gives the shortest digits that read back (JDK 19 and later).
+        java.math.BigDecimal shortest = new java.math.BigDecimal(Double.toString(Math.abs(value))).stripTrailingZeros();
+        String digits = shortest.unscaledValue().toString();
+        int exponent = digits.length() - 1 - shortest.scale();
+        String sign = value < 0 ? "-" : "";
+        if (exponent < -4 || exponent >= 16) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + String.format("%02d", Math.abs(exponent));
+        }
+        String plain = shortest.toPlainString();
+        return sign + (plain.contains(".") ? plain : plain + ".0");
+    }
+
     private static boolean overrides(Class<?> type, Class<?> parameterType) {
         try {
             return type.getMethod("forward", parameterType).getDeclaringClass() != Module.class;

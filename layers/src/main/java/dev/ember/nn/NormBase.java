@@ -76,7 +76,7 @@ public abstract class NormBase extends Module {
 
     @Override
     public String extraRepr() {
-        return numFeatures + ", eps=" + eps + ", momentum=" + (momentum == null ? "None" : momentum.toString())
+        return numFeatures + ", eps=" + pythonFloat(eps) + ", momentum=" + (momentum == null ? "None" : pythonFloat(momentum))
                 + ", affine=" + pythonBoolean(affine) + ", track_running_stats=" + pythonBoolean(trackRunningStats);
     }
 }

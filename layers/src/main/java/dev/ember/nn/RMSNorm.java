@@ -41,7 +41,7 @@ public class RMSNorm extends Module {
 
     @Override
     public String extraRepr() {
-        return PythonTuples.tuple(normalizedShape) + ", eps=" + (eps == null ? "None" : eps.toString())
+        return PythonTuples.tuple(normalizedShape) + ", eps=" + (eps == null ? "None" : pythonFloat(eps))
                 + ", elementwise_affine=" + pythonBoolean(elementwiseAffine);
     }
 }

@@ -157,7 +157,7 @@ public abstract class RNNBase extends Module {
         if (numLayers != 1) text.append(", num_layers=").append(numLayers);
         if (!bias) text.append(", bias=False");
         if (batchFirst) text.append(", batch_first=True");
-        if (dropout != 0) text.append(", dropout=").append(dropout);
+        if (dropout != 0) text.append(", dropout=").append(pythonFloat(dropout));
         if (bidirectional) text.append(", bidirectional=True");
         return text.toString();
     }

@@ -298,4 +298,15 @@ class ModuleTest {
         assertFalse(new Parameter(Tensor.zeros(1), false).requiresGrad());
         assertNull(p.grad());
     }
+
+    @Test
+    void floatsInPrintoutsReadAsPythonsRepr() {
+        // repr() of each in Python 3
+        double[] values = {1e-5, 0.1, 100.0, 1e-4, 1e16, 1.5e-7, 0.25, -2.5, 1e-3, 1e15, 123456.789, -0.0};
+        String[] python = {"1e-05", "0.1", "100.0", "0.0001", "1e+16", "1.5e-07", "0.25", "-2.5", "0.001",
+            "1000000000000000.0", "123456.789", "-0.0"};
+        for (int i = 0; i < values.length; i++) assertEquals(python[i], Module.pythonFloat(values[i]));
+        assertEquals("LayerNorm((8,), eps=1e-05, elementwise_affine=True)", new LayerNorm(8).toString());
+        assertEquals("Dropout(p=0.5, inplace=False)", new Dropout(0.5).toString());
+    }
 }
