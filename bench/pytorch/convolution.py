@@ -3,37 +3,11 @@ of the output's sum (_fwdbwd), on standard-normal NCHW inputs. Same as Convoluti
 Conv2d 3x3, stride 1, padding 1, with bias (input gradient except for 1->32, a first layer);
 MaxPool2d(2) and BatchNorm2d(32) in training mode on [64, 32, 28, 28]. Gradients are reset to
 None after each call."""
-import torch
 import torch.nn as nn
 
-from workload import MicroBenchmark
+import layer_workloads
 
 GROUP = "convolution"
-
-
-def _forward(make, shape):
-    def set_up():
-        module, x = make(), torch.randn(*shape)
-        return lambda: module(x)
-    return set_up
-
-
-def _forward_backward(make, shape, input_gradient):
-    def set_up():
-        module = make()
-        x = torch.randn(*shape).requires_grad_(input_gradient)
-        parameters = list(module.parameters())
-
-        def call():
-            loss = module(x).sum()
-            loss.backward()
-            for parameter in parameters:
-                parameter.grad = None
-            x.grad = None
-            return loss
-        return call
-    return set_up
-
 
 LAYERS = (
     ("conv_b64_c1to32_28", lambda: nn.Conv2d(1, 32, 3, 1, 1), (64, 1, 28, 28), False),
@@ -47,6 +21,5 @@ LAYERS = (
 def workloads():
     listed = []
     for name, make, shape, input_gradient in LAYERS:
-        listed.append(MicroBenchmark(GROUP, name + "_fwd", _forward(make, shape)))
-        listed.append(MicroBenchmark(GROUP, name + "_fwdbwd", _forward_backward(make, shape, input_gradient)))
+        layer_workloads.add(listed, GROUP, name, make, shape, input_gradient)
     return listed

@@ -6,41 +6,11 @@ on standard-normal inputs. Same as SequenceBenchmarks.java:
   batch-first input [16, 128, 256] (batch 16, seq 128), training mode (dropout active); backward
   computes every weight's gradient and the input's.
 Gradients are reset to None after each call."""
-import torch
 import torch.nn as nn
 
-from workload import MicroBenchmark
+import layer_workloads
 
 GROUP = "sequence"
-
-
-def _output(result):
-    return result[0] if isinstance(result, tuple) else result
-
-
-def _forward(make, shape):
-    def set_up():
-        module, x = make(), torch.randn(*shape)
-        return lambda: _output(module(x))
-    return set_up
-
-
-def _forward_backward(make, shape, input_gradient):
-    def set_up():
-        module = make()
-        x = torch.randn(*shape).requires_grad_(input_gradient)
-        parameters = list(module.parameters())
-
-        def call():
-            loss = _output(module(x)).sum()
-            loss.backward()
-            for parameter in parameters:
-                parameter.grad = None
-            x.grad = None
-            return loss
-        return call
-    return set_up
-
 
 LAYERS = (
     ("lstm_in64_h256_seq50_b32", lambda: nn.LSTM(64, 256), (50, 32, 64), False),
@@ -53,6 +23,5 @@ LAYERS = (
 def workloads():
     listed = []
     for name, make, shape, input_gradient in LAYERS:
-        listed.append(MicroBenchmark(GROUP, name + "_fwd", _forward(make, shape)))
-        listed.append(MicroBenchmark(GROUP, name + "_fwdbwd", _forward_backward(make, shape, input_gradient)))
+        layer_workloads.add(listed, GROUP, name, make, shape, input_gradient)
     return listed

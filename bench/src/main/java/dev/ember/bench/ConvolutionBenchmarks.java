@@ -3,12 +3,8 @@ package dev.ember.bench;
 import dev.ember.nn.BatchNorm2d;
 import dev.ember.nn.Conv2d;
 import dev.ember.nn.MaxPool2d;
-import dev.ember.nn.Module;
-import dev.ember.nn.Parameter;
-import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Convolution layers and the layers around them, forward alone ({@code _fwd}) and forward plus
@@ -30,31 +26,11 @@ final class ConvolutionBenchmarks {
 
     static List<Workload> workloads() {
         List<Workload> list = new ArrayList<>();
-        layer(list, "conv_b64_c1to32_28", () -> new Conv2d(1, 32, 3, 1, 1), new long[] {64, 1, 28, 28}, false);
-        layer(list, "conv_b64_c32to64_14", () -> new Conv2d(32, 64, 3, 1, 1), new long[] {64, 32, 14, 14}, true);
-        layer(list, "conv_b16_c64to64_56", () -> new Conv2d(64, 64, 3, 1, 1), new long[] {16, 64, 56, 56}, true);
-        layer(list, "maxpool2_b64_c32_28", () -> new MaxPool2d(2), new long[] {64, 32, 28, 28}, true);
-        layer(list, "batchnorm2d_b64_c32_28", () -> new BatchNorm2d(32), new long[] {64, 32, 28, 28}, true);
+        LayerWorkloads.add(list, GROUP, "conv_b64_c1to32_28", () -> new Conv2d(1, 32, 3, 1, 1), new long[] {64, 1, 28, 28}, false);
+        LayerWorkloads.add(list, GROUP, "conv_b64_c32to64_14", () -> new Conv2d(32, 64, 3, 1, 1), new long[] {64, 32, 14, 14}, true);
+        LayerWorkloads.add(list, GROUP, "conv_b16_c64to64_56", () -> new Conv2d(64, 64, 3, 1, 1), new long[] {16, 64, 56, 56}, true);
+        LayerWorkloads.add(list, GROUP, "maxpool2_b64_c32_28", () -> new MaxPool2d(2), new long[] {64, 32, 28, 28}, true);
+        LayerWorkloads.add(list, GROUP, "batchnorm2d_b64_c32_28", () -> new BatchNorm2d(32), new long[] {64, 32, 28, 28}, true);
         return list;
-    }
-
-    private static void layer(List<Workload> list, String name, Supplier<Module> make, long[] shape, boolean inputGradient) {
-        list.add(new MicroBenchmark(GROUP, name + "_fwd", () -> {
-            Module module = make.get();
-            Tensor x = Tensor.randn(shape);
-            return () -> module.call(x);
-        }));
-        list.add(new MicroBenchmark(GROUP, name + "_fwdbwd", () -> {
-            Module module = make.get();
-            Tensor x = Tensor.randn(shape).requiresGrad_(inputGradient);
-            List<Parameter> parameters = module.parameters();
-            return () -> {
-                Tensor loss = module.call(x).sum();
-                loss.backward();
-                for (Parameter parameter : parameters) parameter.setGrad(null);
-                x.setGrad(null);
-                return loss;
-            };
-        }));
     }
 }

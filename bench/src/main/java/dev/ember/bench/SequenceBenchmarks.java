@@ -1,13 +1,9 @@
 package dev.ember.bench;
 
 import dev.ember.nn.LSTM;
-import dev.ember.nn.Module;
-import dev.ember.nn.Parameter;
 import dev.ember.nn.TransformerEncoderLayer;
-import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Sequence layers, forward alone ({@code _fwd}) and forward plus backward of the output's sum
@@ -28,30 +24,10 @@ final class SequenceBenchmarks {
 
     static List<Workload> workloads() {
         List<Workload> list = new ArrayList<>();
-        layer(list, "lstm_in64_h256_seq50_b32", () -> new LSTM(64, 256), new long[] {50, 32, 64}, false);
-        layer(list, "transformer_encoder_d256_h4_ff1024_seq128_b16",
+        LayerWorkloads.add(list, GROUP, "lstm_in64_h256_seq50_b32", () -> new LSTM(64, 256), new long[] {50, 32, 64}, false);
+        LayerWorkloads.add(list, GROUP, "transformer_encoder_d256_h4_ff1024_seq128_b16",
                 () -> new TransformerEncoderLayer(256, 4, 1024, 0.1, "relu", 1e-5, true, false),
                 new long[] {16, 128, 256}, true);
         return list;
-    }
-
-    private static void layer(List<Workload> list, String name, Supplier<Module> make, long[] shape, boolean inputGradient) {
-        list.add(new MicroBenchmark(GROUP, name + "_fwd", () -> {
-            Module module = make.get();
-            Tensor x = Tensor.randn(shape);
-            return () -> module.call(x);
-        }));
-        list.add(new MicroBenchmark(GROUP, name + "_fwdbwd", () -> {
-            Module module = make.get();
-            Tensor x = Tensor.randn(shape).requiresGrad_(inputGradient);
-            List<Parameter> parameters = module.parameters();
-            return () -> {
-                Tensor loss = module.call(x).sum();
-                loss.backward();
-                for (Parameter parameter : parameters) parameter.setGrad(null);
-                x.setGrad(null);
-                return loss;
-            };
-        }));
     }
 }

@@ -51,27 +51,56 @@ final class RandomKernels {
         StridedIterator it = new StridedIterator(output.shape(), output.layout());
         long stride = it.innerStride(0);
         if (op == RandomOp.BERNOULLI && t == DType.FLOAT32 && stride == 1) {
-            bernoulliFloats(o, it, numel, seed, offset, a);
+            long threshold = (long) Math.ceil(a * 0x1.0p53);
+            forEachBlock(it, numel, seed, offset, block -> {
+                float[] values = new float[block];
+                return (words, m, element) -> {
+                    bernoulliFloats(values, m, words[0], words[1], threshold);
+                    MemorySegment.copy(values, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, element * Float.BYTES, m);
+                };
+            });
             return;
         }
+        forEachBlock(it, numel, seed, offset, block -> {
+            double[] values = new double[block];
+            return (words, m, element) -> {
+                switch (op) {
+                    case UNIFORM -> uniform(values, m, words[0], words[1], narrow, a, b);
+                    case NORMAL -> normal(values, m, words[0], words[1], words[2], words[3], a, b);
+                    case BERNOULLI -> bernoulli(values, m, words[0], words[1], a);
+                }
+                Elements.writeDoubles(o, t, element, stride, values, m);
+            };
+        });
+    }
+
+    /** Writes the values of one block of up to {@link CopyKernels#BLOCK} elements from their Philox words. */
+    private interface BlockWriter {
+        /** {@code words[0..3][j]} are element j's words; the block starts at {@code element} of the output segment. */
+        void write(long[][] words, int count, long element);
+    }
+
+    /**
+     * Runs the output's elements in parallel chunks, each in blocks along its contiguous runs:
+     * Philox words for the block's counters, then {@code writers}' writer for the chunk (which owns
+     * its scratch arrays) stores them.
+     */
+    private static void forEachBlock(StridedIterator it, long numel, long seed, long offset,
+                                     java.util.function.IntFunction<BlockWriter> writers) {
+        long stride = it.innerStride(0);
         Parallel.forRange(numel, 16, (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
             int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
-            double[] values = new double[block];
-            long[] w0 = new long[block], w1 = new long[block], w2 = new long[block], w3 = new long[block];
+            BlockWriter writer = writers.apply(block);
+            long[][] words = new long[4][block];
             long element = start;
             for (long remaining = end - start; remaining > 0; ) {
                 long n = c.run(remaining);
                 long oo = c.offset(0);
                 for (long done = 0; done < n; ) {
                     int m = (int) Math.min(block, n - done);
-                    Philox.blocks(seed, offset + element, m, w0, w1, w2, w3);
-                    switch (op) {
-                        case UNIFORM -> uniform(values, m, w0, w1, narrow, a, b);
-                        case NORMAL -> normal(values, m, w0, w1, w2, w3, a, b);
-                        case BERNOULLI -> bernoulli(values, m, w0, w1, a);
-                    }
-                    Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
+                    Philox.blocks(seed, offset + element, m, words[0], words[1], words[2], words[3]);
+                    writer.write(words, m, oo + done * stride);
                     element += m;
                     done += m;
                 }
@@ -82,40 +111,19 @@ final class RandomKernels {
     }
 
     /**
-     * BERNOULLI into float32 runs of stride 1 (dropout's masks): the same rule as
-     * {@link #bernoulli}, decided on vector lanes and written as floats without a double step.
+     * BERNOULLI into float32 (dropout's masks): the rule of {@link #bernoulli}, decided on vector
+     * lanes and written as floats without a double step.
      */
-    private static void bernoulliFloats(MemorySegment o, StridedIterator it, long numel, long seed, long offset, double p) {
-        long threshold = (long) Math.ceil(p * 0x1.0p53);
-        Parallel.forRange(numel, 16, (start, end) -> {
-            StridedIterator.Cursor c = it.cursor(start);
-            int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
-            float[] values = new float[block];
-            long[] w0 = new long[block], w1 = new long[block], w2 = new long[block], w3 = new long[block];
-            long element = start;
-            for (long remaining = end - start; remaining > 0; ) {
-                long n = c.run(remaining);
-                long oo = c.offset(0);
-                for (long done = 0; done < n; ) {
-                    int m = (int) Math.min(block, n - done);
-                    Philox.blocks(seed, offset + element, m, w0, w1, w2, w3);
-                    int j = 0;
-                    if (FLOATS.length() == LONGS.length()) {
-                        for (int bound = LONGS.loopBound(m); j < bound; j += LONGS.length()) {
-                            LongVector bits = LongVector.fromArray(LONGS, w0, j).lanewise(VectorOperators.LSHL, 21)
-                                    .lanewise(VectorOperators.XOR, LongVector.fromArray(LONGS, w1, j).lanewise(VectorOperators.LSHR, 11));
-                            FloatVector.zero(FLOATS).blend(1f, bits.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
-                        }
-                    }
-                    for (; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1f : 0f;
-                    MemorySegment.copy(values, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, (oo + done) * Float.BYTES, m);
-                    element += m;
-                    done += m;
-                }
-                c.advance(n);
-                remaining -= n;
+    private static void bernoulliFloats(float[] values, int m, long[] w0, long[] w1, long threshold) {
+        int j = 0;
+        if (FLOATS.length() == LONGS.length()) {
+            for (int bound = LONGS.loopBound(m); j < bound; j += LONGS.length()) {
+                LongVector bits = LongVector.fromArray(LONGS, w0, j).lanewise(VectorOperators.LSHL, 21)
+                        .lanewise(VectorOperators.XOR, LongVector.fromArray(LONGS, w1, j).lanewise(VectorOperators.LSHR, 11));
+                FloatVector.zero(FLOATS).blend(1f, bits.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
             }
-        });
+        }
+        for (; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1f : 0f;
     }
 
     private static void uniform(double[] values, int m, long[] w0, long[] w1, boolean narrow, double a, double b) {
