@@ -29,10 +29,8 @@ public class LSTMCell extends RNNCellBase {
     /** {@code forward(input)}, {@code forward(input, hx)} or {@code forward(input, hx, cx)}: the new hidden state. */
     @Override
     public Tensor forward(Tensor... inputs) {
-        if (inputs.length < 1 || inputs.length > 3) {
-            throw new IllegalArgumentException("LSTMCell.forward() takes 1 to 3 inputs (input, hx, cx) but " + inputs.length + " were given");
-        }
-        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null, inputs.length > 2 ? inputs[2] : null).hidden();
+        Tensor[] arguments = stepArguments(inputs, "hx", "cx");
+        return forward(arguments[0], arguments[1], arguments[2]).hidden();
     }
 
     /** The new hidden and cell states from {@code hx} and {@code cx} (each null for zeros). */

@@ -33,10 +33,8 @@ public class RNNCell extends RNNCellBase {
     /** {@code forward(input)} or {@code forward(input, hx)}. */
     @Override
     public Tensor forward(Tensor... inputs) {
-        if (inputs.length < 1 || inputs.length > 2) {
-            throw new IllegalArgumentException("RNNCell.forward() takes 1 or 2 inputs (input, hx) but " + inputs.length + " were given");
-        }
-        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null);
+        Tensor[] arguments = stepArguments(inputs, "hx");
+        return forward(arguments[0], arguments[1]);
     }
 
     /** The new hidden state from {@code hx} (null for zeros). */

@@ -49,6 +49,19 @@ public abstract class RNNCellBase extends Module {
 
     protected Weights weights() { return new Weights(weightIh, weightHh, biasIh, biasHh); }
 
+    /**
+     * {@code forward(Tensor...)}'s arguments, {@code (input)} or {@code (input, states...)} with
+     * up to one state per name, padded with nulls (zero states) to {@code 1 + stateNames.length}.
+     */
+    protected Tensor[] stepArguments(Tensor[] inputs, String... stateNames) {
+        if (inputs.length < 1 || inputs.length > 1 + stateNames.length) {
+            throw new IllegalArgumentException(getName() + ".forward() takes 1 " + (stateNames.length == 1 ? "or" : "to") + " "
+                    + (1 + stateNames.length) + " inputs (input, "
+                    + String.join(", ", stateNames) + ") but " + inputs.length + " were given");
+        }
+        return Arrays.copyOf(inputs, 1 + stateNames.length);
+    }
+
     /** Checks the input and a state (null is zeros) against this cell's sizes. */
     protected void checkShapes(Tensor input, Tensor state, String what) {
         if (input.dim() != 1 && input.dim() != 2) {

@@ -97,6 +97,8 @@ class RecurrentErrorsTest {
                 () -> gru.call(Tensor.randn(3), Tensor.zeros(1, 4)));
         assertMessage("RNNCell.forward() takes 1 or 2 inputs (input, hx) but 3 were given",
                 () -> new RNNCell(3, 4).call(Tensor.randn(3), Tensor.randn(4), Tensor.randn(4)));
+        assertMessage("LSTMCell.forward() takes 1 to 3 inputs (input, hx, cx) but 4 were given",
+                () -> cell.call(Tensor.randn(3), Tensor.randn(4), Tensor.randn(4), Tensor.randn(4)));
     }
 
     @Test
