@@ -149,11 +149,12 @@ public final class RecurrentFunctions {
         return switch (mode) {
             case LSTM -> {
                 // i and f are adjacent: one sigmoid over both, on views cut by one split.
-                List<Tensor> gates = gi.add(gh).split(new long[] {2 * hidden, hidden, hidden}, 1);
+                // in place into the fresh product, as PyTorch's cell does: one step's buffer fewer
+                List<Tensor> gates = gh.add_(gi).split(new long[] {2 * hidden, hidden, hidden}, 1);
                 List<Tensor> inputForget = gates.get(0).sigmoid().chunk(2, 1);
                 Tensor candidate = gates.get(1).tanh();
                 Tensor outputGate = gates.get(2).sigmoid();
-                Tensor cell = inputForget.get(1).mul(c).add(inputForget.get(0).mul(candidate));
+                Tensor cell = inputForget.get(1).mul(c).add_(inputForget.get(0).mul(candidate));
                 yield new Tensor[] {outputGate.mul(cell.tanh()), cell};
             }
             case GRU -> {
