@@ -22,16 +22,11 @@ public class LSTMCell extends RNNCellBase {
 
     public LSTMCell(long inputSize, long hiddenSize, boolean bias) { super(inputSize, hiddenSize, bias, 4); }
 
-    /** The new hidden state from zero states. */
     @Override
-    public Tensor forward(Tensor input) { return forward(input, null, null).hidden(); }
+    protected String[] stateNames() { return new String[] {"hx", "cx"}; }
 
-    /** {@code forward(input)}, {@code forward(input, hx)} or {@code forward(input, hx, cx)}: the new hidden state. */
     @Override
-    public Tensor forward(Tensor... inputs) {
-        Tensor[] arguments = stepArguments(inputs, "hx", "cx");
-        return forward(arguments[0], arguments[1], arguments[2]).hidden();
-    }
+    protected Tensor newHidden(Tensor[] arguments) { return forward(arguments[0], arguments[1], arguments[2]).hidden(); }
 
     /** The new hidden and cell states from {@code hx} and {@code cx} (each null for zeros). */
     public Result forward(Tensor input, Tensor hx, Tensor cx) {

@@ -26,16 +26,11 @@ public class RNNCell extends RNNCellBase {
         this.nonlinearity = nonlinearity;
     }
 
-    /** The new hidden state from a zero state. */
     @Override
-    public Tensor forward(Tensor input) { return forward(input, null); }
+    protected String[] stateNames() { return new String[] {"hx"}; }
 
-    /** {@code forward(input)} or {@code forward(input, hx)}. */
     @Override
-    public Tensor forward(Tensor... inputs) {
-        Tensor[] arguments = stepArguments(inputs, "hx");
-        return forward(arguments[0], arguments[1]);
-    }
+    protected Tensor newHidden(Tensor[] arguments) { return forward(arguments[0], arguments[1]); }
 
     /** The new hidden state from {@code hx} (null for zeros). */
     public Tensor forward(Tensor input, Tensor hx) {

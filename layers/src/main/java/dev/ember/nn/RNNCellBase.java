@@ -49,18 +49,26 @@ public abstract class RNNCellBase extends Module {
 
     protected Weights weights() { return new Weights(weightIh, weightHh, biasIh, biasHh); }
 
-    /**
-     * {@code forward(Tensor...)}'s arguments, {@code (input)} or {@code (input, states...)} with
-     * up to one state per name, padded with nulls (zero states) to {@code 1 + stateNames.length}.
-     */
-    protected Tensor[] stepArguments(Tensor[] inputs, String... stateNames) {
-        if (inputs.length < 1 || inputs.length > 1 + stateNames.length) {
-            throw new IllegalArgumentException(getName() + ".forward() takes 1 " + (stateNames.length == 1 ? "or" : "to") + " "
-                    + (1 + stateNames.length) + " inputs (input, "
-                    + String.join(", ", stateNames) + ") but " + inputs.length + " were given");
+    /** The new hidden state from zero states. */
+    @Override
+    public Tensor forward(Tensor input) { return forward(new Tensor[] {input}); }
+
+    /** {@code forward(input)}, or with the states ({@code hx}, and {@code cx} for the LSTM cell): the new hidden state. */
+    @Override
+    public Tensor forward(Tensor... inputs) {
+        String[] names = stateNames();
+        if (inputs.length < 1 || inputs.length > 1 + names.length) {
+            throw new IllegalArgumentException(getName() + ".forward() takes 1 " + (names.length == 1 ? "or" : "to") + " "
+                    + (1 + names.length) + " inputs (input, " + String.join(", ", names) + ") but " + inputs.length + " were given");
         }
-        return Arrays.copyOf(inputs, 1 + stateNames.length);
+        return newHidden(Arrays.copyOf(inputs, 1 + names.length));
     }
+
+    /** The states a step takes after the input, as PyTorch names them. */
+    protected abstract String[] stateNames();
+
+    /** The new hidden state from {@code (input, states...)}, null states meaning zeros. */
+    protected abstract Tensor newHidden(Tensor[] arguments);
 
     /** Checks the input and a state (null is zeros) against this cell's sizes. */
     protected void checkShapes(Tensor input, Tensor state, String what) {
