@@ -9,11 +9,17 @@ import dev.ember.nn.Conv3d
 import dev.ember.nn.ConvTranspose2d
 import dev.ember.nn.Dropout
 import dev.ember.nn.Embedding
+import dev.ember.nn.GRU
 import dev.ember.nn.GroupNorm
+import dev.ember.nn.LSTM
 import dev.ember.nn.LayerNorm
 import dev.ember.nn.Linear
 import dev.ember.nn.Module
+import dev.ember.nn.MultiheadAttention
 import dev.ember.nn.RMSNorm
+import dev.ember.nn.RNN
+import dev.ember.nn.TransformerEncoder
+import dev.ember.nn.TransformerEncoderLayer
 
 /**
  * A base class for models written in Kotlin: children, parameters and buffers are registered
@@ -93,4 +99,35 @@ abstract class KModule : Module() {
 
     /** `nn.Dropout(p)`. */
     protected fun dropout(p: Double = 0.5): Dropout = Dropout(p)
+
+    /** `nn.LSTM(inputSize, hiddenSize, ...)`: `lstm(x)` is the output sequence; `lstm.forward(x, h0, c0)` also gives the final states. */
+    protected fun lstm(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Boolean = true, batchFirst: Boolean = false,
+                       dropout: Double = 0.0, bidirectional: Boolean = false): LSTM =
+        LSTM(inputSize.toLong(), hiddenSize.toLong(), numLayers, bias, batchFirst, dropout, bidirectional)
+
+    /** `nn.GRU(inputSize, hiddenSize, ...)`. */
+    protected fun gru(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, bias: Boolean = true, batchFirst: Boolean = false,
+                      dropout: Double = 0.0, bidirectional: Boolean = false): GRU =
+        GRU(inputSize.toLong(), hiddenSize.toLong(), numLayers, bias, batchFirst, dropout, bidirectional)
+
+    /** `nn.RNN(inputSize, hiddenSize, ...)`, nonlinearity `"tanh"` or `"relu"`. */
+    protected fun rnn(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: String = "tanh", bias: Boolean = true,
+                      batchFirst: Boolean = false, dropout: Double = 0.0, bidirectional: Boolean = false): RNN =
+        RNN(inputSize.toLong(), hiddenSize.toLong(), numLayers, nonlinearity, bias, batchFirst, dropout, bidirectional)
+
+    /** `nn.MultiheadAttention(embedDim, numHeads, ...)`: `attention(query, key, value)`. */
+    protected fun multiheadAttention(embedDim: Int, numHeads: Int, dropout: Double = 0.0, bias: Boolean = true,
+                                     batchFirst: Boolean = false): MultiheadAttention =
+        MultiheadAttention(embedDim.toLong(), numHeads.toLong(), dropout, bias, batchFirst)
+
+    /** `nn.TransformerEncoderLayer(dModel, nhead, ...)` with PyTorch's defaults. */
+    protected fun transformerEncoderLayer(dModel: Int, nhead: Int, dimFeedforward: Int = 2048, dropout: Double = 0.1,
+                                          activation: String = "relu", layerNormEps: Double = 1e-5, batchFirst: Boolean = false,
+                                          normFirst: Boolean = false): TransformerEncoderLayer =
+        TransformerEncoderLayer(dModel.toLong(), nhead.toLong(), dimFeedforward.toLong(), dropout, activation, layerNormEps,
+            batchFirst, normFirst)
+
+    /** `nn.TransformerEncoder(layer, numLayers, norm)`: `numLayers` deep copies of `layer`. */
+    protected fun transformerEncoder(layer: TransformerEncoderLayer, numLayers: Int, norm: Module? = null): TransformerEncoder =
+        TransformerEncoder(layer, numLayers, norm)
 }

@@ -27,6 +27,21 @@ private class SmallCnn : KModule() {
     override fun forward(input: Tensor): Tensor = classifier(dropout(norm(features(input))))
 }
 
+/** Token ids to per-step tags through a bidirectional LSTM, batch-first. */
+private class Tagger : KModule() {
+    val tokens by embedding(50, 8)
+    val encoder by lstm(8, 16, batchFirst = true, bidirectional = true)
+    val tags by linear(32, 5)
+    override fun forward(input: Tensor): Tensor = tags(encoder(tokens(input)))
+}
+
+/** Self-attention then a two-layer transformer encoder over [batch, seq, 16]. */
+private class Encoder : KModule() {
+    val attention by multiheadAttention(16, 4, batchFirst = true)
+    val stack by transformerEncoder(transformerEncoderLayer(16, 4, dimFeedforward = 32, dropout = 0.0, batchFirst = true), 2)
+    override fun forward(input: Tensor): Tensor = stack(attention(input, input, input))
+}
+
 class KModuleSpec : FunSpec({
     test("the property names become the registered names, like PyTorch's attributes") {
         val net = Mlp()
@@ -61,5 +76,22 @@ class KModuleSpec : FunSpec({
             "features.0.weight", "features.0.bias", "norm.weight", "norm.bias", "classifier.weight", "classifier.bias")
         (cnn.features[0] as Conv2d).inChannels shouldBe 1L
         cnn(Tensor.randn(2, 1, 12, 12)).dims() shouldBe listOf(2L, 10L)
+    }
+
+    test("sequence layers with PyTorch's arguments and state dict keys") {
+        val tagger = Tagger()
+        tagger.stateDict().keys.toList() shouldBe listOf("tokens.weight",
+            "encoder.weight_ih_l0", "encoder.weight_hh_l0", "encoder.bias_ih_l0", "encoder.bias_hh_l0",
+            "encoder.weight_ih_l0_reverse", "encoder.weight_hh_l0_reverse", "encoder.bias_ih_l0_reverse", "encoder.bias_hh_l0_reverse",
+            "tags.weight", "tags.bias")
+        tagger.encoder.bidirectional shouldBe true
+        tagger(Tensor.of(longArrayOf(1, 2, 3, 4, 5, 6), 2, 3)).dims() shouldBe listOf(2L, 3L, 5L)
+
+        val encoder = Encoder()
+        encoder.stateDict().keys.take(4) shouldBe listOf(
+            "attention.in_proj_weight", "attention.in_proj_bias", "attention.out_proj.weight", "attention.out_proj.bias")
+        encoder.stateDict().keys.last() shouldBe "stack.layers.1.norm2.bias"
+        encoder.stack.layers.size() shouldBe 2
+        encoder(Tensor.randn(2, 7, 16)).dims() shouldBe listOf(2L, 7L, 16L)
     }
 })
