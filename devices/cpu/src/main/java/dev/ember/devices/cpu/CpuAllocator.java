@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.management.ManagementFactory;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Off-heap memory for CPU buffers: 64-byte aligned blocks from libc, counted in
- * {@link #liveBytes()}, freed by close() or by a {@link Cleaner} when unreachable.
+ * {@link #liveBytes()}, freed by close() or by the {@link BufferReclaimer} when unreachable.
  *
  * <p>Like the JDK's direct-buffer reservation, crossing a soft threshold runs a GC so that
  * unreachable buffers are cleaned before memory grows (a young collection first, see
@@ -37,7 +36,6 @@ public final class CpuAllocator {
 
     private static final MethodHandle ALIGNED_ALLOC;
     private static final MethodHandle FREE;
-    static final Cleaner CLEANER = Cleaner.create();
 
     private static final AtomicLong LIVE = new AtomicLong();
     private static final AtomicLong LEAST_LIVE_SINCE_COLLECTION = new AtomicLong();
@@ -149,7 +147,7 @@ public final class CpuAllocator {
                 // collect (measured: a full GC every ~8 steps, 20-25 ms each). When the least
                 // live since the last collection came within a quarter of the minimum of the
                 // threshold, the threshold grows by the minimum. The least live, not what is live
-                // right after this collection: the cleaner may still be freeing then.
+                // right after this collection: blocks may still be waiting to be freed then.
                 long leastLive = LEAST_LIVE_SINCE_COLLECTION.get();
                 if (leastLive + MIN_GC_THRESHOLD / 4 > gcThreshold) {
                     gcThreshold = Math.min(gcThreshold + MIN_GC_THRESHOLD, Math.max(MEMORY_LIMIT, MIN_GC_THRESHOLD));
@@ -172,10 +170,10 @@ public final class CpuAllocator {
     }
 
     /**
-     * Makes the collector find unreachable buffers, then waits until the cleaner has freed
-     * enough for {@code rounded} more bytes to fit under the threshold. A young collection comes
-     * first: most buffers belong to tensors that died young, and it costs 1-3 ms where a full
-     * {@link System#gc()} costs 10-25 ms. It counts only once the cleaner has made real room (a
+     * Makes the collector find unreachable buffers, then frees them (with the reclaimer thread)
+     * until there is room for {@code rounded} more bytes under the threshold. A young collection
+     * comes first: most buffers belong to tensors that died young, and it costs 1-3 ms where a full
+     * {@link System#gc()} costs 10-25 ms. It counts only once that has made real room (a
      * quarter of the minimum threshold): one freed buffer may be enough for this allocation, but
      * then the next one would collect again. The full collection runs when that was not enough.
      */
@@ -186,17 +184,19 @@ public final class CpuAllocator {
     }
 
     /**
-     * Waits with doubling pauses from {@code firstWaitNanos} until {@code room} bytes are free
-     * under the threshold (and {@code rounded} under the hard limit); with
-     * {@code stopWhenStalled}, gives up as soon as the cleaner has stopped freeing.
+     * Frees what the collector has queued, with doubling pauses from {@code firstWaitNanos} for
+     * the collector to queue more, until {@code room} bytes are free under the threshold (and
+     * {@code rounded} under the hard limit); with {@code stopWhenStalled}, gives up once nothing
+     * more has been freed for a few pauses (the memory is live).
      */
     private static boolean awaitCleaner(long room, long rounded, long firstWaitNanos, int attempts, boolean stopWhenStalled) {
         long wait = firstWaitNanos;
         long previous = Long.MAX_VALUE;
         for (int attempt = 0; attempt < attempts; attempt++) {
+            BufferReclaimer.drain();
             long current = LIVE.get();
             if (current + room <= gcThreshold && current + rounded <= MEMORY_LIMIT) return true;
-            if (stopWhenStalled && attempt >= 2 && current >= previous) return false;
+            if (stopWhenStalled && attempt >= 4 && current >= previous) return false;
             previous = current;
             LockSupport.parkNanos(wait);
             if (Thread.currentThread().isInterrupted()) return false;

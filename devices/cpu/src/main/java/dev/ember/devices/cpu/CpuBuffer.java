@@ -6,15 +6,14 @@ import dev.ember.devices.Device;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.Cleaner;
 
 /**
  * A block of 64-byte aligned off-heap memory, freed by {@link #close()} or, when it becomes
- * unreachable, by a cleaner. No Arena per buffer: closing a shared arena costs a thread
+ * unreachable, by the {@link BufferReclaimer}. No Arena per buffer: closing a shared arena costs a thread
  * handshake, too much for the many short-lived tensors of a training step.
  *
  * <p>Buffers of at most {@link #HEAP_LIMIT} bytes (scalars, biases, tiny tensors) live on the
- * Java heap instead: malloc, cleaner registration and the cleaner's free would cost more than
+ * Java heap instead: malloc, reclaimer registration and the later free would cost more than
  * the op that uses them, and the garbage collector reclaims heap memory for free. Code that
  * needs a native address (BLAS) checks {@link #isNative()} and copies such buffers first.
  *
@@ -38,7 +37,8 @@ public final class CpuBuffer implements Buffer {
 
     private final long byteSize;
     private final MemorySegment segment;
-    private final Cleaner.Cleanable cleanable;
+    /** Null for a heap-backed buffer. */
+    private final BufferReclaimer.Block block;
     @SuppressWarnings("unused") // accessed through CLOSED
     private volatile boolean closed;
 
@@ -52,13 +52,13 @@ public final class CpuBuffer implements Buffer {
         // segment's end, the Vector API took its scalar fallback, which deoptimised C2's code over
         // and over (a 1000-float add: 3 µs became 10-20 µs). Layout bounds checks use byteSize.
         this.segment = MemorySegment.ofAddress(address).reinterpret(CpuAllocator.roundUp(byteSize));
-        this.cleanable = CpuAllocator.CLEANER.register(this, new Free(address, byteSize));
+        this.block = BufferReclaimer.register(this, address, byteSize);
     }
 
     private CpuBuffer(MemorySegment heapSegment) {
         this.byteSize = heapSegment.byteSize();
         this.segment = heapSegment;
-        this.cleanable = null;
+        this.block = null;
     }
 
     /**
@@ -81,7 +81,7 @@ public final class CpuBuffer implements Buffer {
     }
 
     /** True for off-heap memory with a native address; false for small heap-backed buffers. */
-    public boolean isNative() { return cleanable != null; }
+    public boolean isNative() { return block != null; }
 
     /**
      * The whole buffer as a segment; throws when the buffer is closed. A native buffer's segment
@@ -95,7 +95,7 @@ public final class CpuBuffer implements Buffer {
     /** The native address; only for {@linkplain #isNative() native} buffers. */
     public long address() {
         checkOpen();
-        if (cleanable == null) throw new IllegalStateException("a heap-backed cpu buffer has no native address");
+        if (block == null) throw new IllegalStateException("a heap-backed cpu buffer has no native address");
         return segment.address();
     }
 
@@ -113,17 +113,11 @@ public final class CpuBuffer implements Buffer {
         if (!CLOSED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("cpu buffer of " + byteSize + " bytes was already closed (closed twice)");
         }
-        if (cleanable != null) cleanable.clean();
+        if (block != null) block.free();
     }
 
     @Override
     public String toString() {
         return "CpuBuffer(" + byteSize + " bytes" + (closed ? ", closed)" : ")");
-    }
-
-    /** The cleaning action holds only the address, never the buffer, or the buffer would never become unreachable. */
-    private record Free(long address, long byteSize) implements Runnable {
-        @Override
-        public void run() { CpuAllocator.free(address, byteSize); }
     }
 }

@@ -10,7 +10,7 @@ import java.lang.management.MemoryUsage;
  * Runs a young-generation collection by allocating what is left of eden.
  *
  * <p>A tensor made and dropped inside a loop dies young, so a young collection finds its buffer
- * unreachable and the cleaner frees it. The JDK has a call for a full collection only
+ * unreachable and the reclaimer frees it. The JDK has a call for a full collection only
  * ({@link System#gc()}), which marks the whole heap, code and metadata: 10-25 ms on this
  * project's machines even with a 3 MiB heap, against 0.7-1.3 ms for a young pause. Filling eden
  * is the one portable way to ask for the cheap one. It is tried only when eden has at most
