@@ -19,14 +19,7 @@ final class AttentionFixtures {
 
     static final Map<String, Object> DOCUMENT = JsonFixtures.load("nn_attention.json");
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> fixtureCase(String name) {
-        for (Object c : JsonFixtures.list(DOCUMENT, "cases")) {
-            Map<String, Object> map = (Map<String, Object>) c;
-            if (map.get("name").equals(name)) return map;
-        }
-        throw new IllegalArgumentException("no fixture case " + name);
-    }
+    static Map<String, Object> fixtureCase(String name) { return JsonFixtures.caseNamed(DOCUMENT, name); }
 
     /** A tensor, or null; boolean masks are stored as int64 0/1 marked {@code "bool": true}. */
     @SuppressWarnings("unchecked")

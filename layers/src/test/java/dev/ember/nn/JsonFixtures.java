@@ -90,6 +90,16 @@ final class JsonFixtures {
     @SuppressWarnings("unchecked")
     static List<Object> list(Object parent, String key) { return (List<Object>) ((Map<String, Object>) parent).get(key); }
 
+    /** The entry of {@code document}'s {@code "cases"} whose {@code "name"} is {@code name}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> caseNamed(Object document, String name) {
+        for (Object c : list(document, "cases")) {
+            Map<String, Object> map = (Map<String, Object>) c;
+            if (map.get("name").equals(name)) return map;
+        }
+        throw new IllegalArgumentException("no fixture case " + name);
+    }
+
     private Object value() {
         skipWhitespace();
         if (position >= text.length()) throw error("unexpected end of input");

@@ -17,16 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class LinearTest {
 
-    private static final List<Object> CASES = JsonFixtures.list(JsonFixtures.load("nn_basic.json"), "cases");
+    private static final Map<String, Object> DOCUMENT = JsonFixtures.load("nn_basic.json");
 
-    static Map<String, Object> fixtureCase(String name) {
-        for (Object c : CASES) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) c;
-            if (map.get("name").equals(name)) return map;
-        }
-        throw new IllegalArgumentException("no fixture case " + name);
-    }
+    static Map<String, Object> fixtureCase(String name) { return JsonFixtures.caseNamed(DOCUMENT, name); }
 
     /** Loads the case's parameters into {@code module}, runs it on the case's inputs and checks output and gradients. */
     static void checkAgainstFixture(Module module, String name) {

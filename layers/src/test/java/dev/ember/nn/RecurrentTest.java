@@ -17,14 +17,7 @@ class RecurrentTest {
 
     private static final Map<String, Object> ROOT = JsonFixtures.load("nn_recurrent.json");
 
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> fixtureCase(String name) {
-        for (Object c : JsonFixtures.list(ROOT, "cases")) {
-            Map<String, Object> map = (Map<String, Object>) c;
-            if (map.get("name").equals(name)) return map;
-        }
-        throw new IllegalArgumentException("no fixture case " + name);
-    }
+    static Map<String, Object> fixtureCase(String name) { return JsonFixtures.caseNamed(ROOT, name); }
 
     /** The Ember module for a case's PyTorch constructor arguments. */
     static Module build(Map<String, Object> c) {
