@@ -20,7 +20,7 @@ public class GRUCell extends RNNCellBase {
     public GRUCell(long inputSize, long hiddenSize, boolean bias) { super(inputSize, hiddenSize, bias, 3); }
 
     @Override
-    protected String[] stateNames() { return new String[] {"hx"}; }
+    protected String[] inputNames() { return new String[] {"input", "hx"}; }
 
     @Override
     protected Tensor newHidden(Tensor[] arguments) { return forward(arguments[0], arguments[1]); }

@@ -48,10 +48,8 @@ public class LSTM extends RNNBase {
     /** {@code forward(input)}, {@code forward(input, h0)} or {@code forward(input, h0, c0)}: the output sequence. */
     @Override
     public Tensor forward(Tensor... inputs) {
-        if (inputs.length < 1 || inputs.length > 3) {
-            throw new IllegalArgumentException("LSTM.forward() takes 1 to 3 inputs (input, h0, c0) but " + inputs.length + " were given");
-        }
-        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null, inputs.length > 2 ? inputs[2] : null).output();
+        Tensor[] arguments = optionalTrailingInputs(inputs, "input", "h0", "c0");
+        return forward(arguments[0], arguments[1], arguments[2]).output();
     }
 
     /** The output sequence and final states from initial states {@code h0}, {@code c0} (each null for zeros). */

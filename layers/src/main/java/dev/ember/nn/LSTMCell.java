@@ -23,7 +23,7 @@ public class LSTMCell extends RNNCellBase {
     public LSTMCell(long inputSize, long hiddenSize, boolean bias) { super(inputSize, hiddenSize, bias, 4); }
 
     @Override
-    protected String[] stateNames() { return new String[] {"hx", "cx"}; }
+    protected String[] inputNames() { return new String[] {"input", "hx", "cx"}; }
 
     @Override
     protected Tensor newHidden(Tensor[] arguments) { return forward(arguments[0], arguments[1], arguments[2]).hidden(); }

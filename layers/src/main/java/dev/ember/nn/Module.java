@@ -513,6 +513,18 @@ public abstract class Module {
         return text.replace("\n", "\n" + " ".repeat(spaces));
     }
 
+    /**
+     * {@code forward(Tensor...)}'s arguments when only the first is required (a recurrent layer's
+     * input, then its optional states): checks the count against {@code names} and pads with nulls.
+     */
+    protected Tensor[] optionalTrailingInputs(Tensor[] inputs, String... names) {
+        if (inputs.length < 1 || inputs.length > names.length) {
+            throw new IllegalArgumentException(getName() + ".forward() takes 1 " + (names.length == 2 ? "or" : "to") + " "
+                    + names.length + " inputs (" + String.join(", ", names) + ") but " + inputs.length + " were given");
+        }
+        return java.util.Arrays.copyOf(inputs, names.length);
+    }
+
     /** PyTorch's repr of a boolean in {@link #extraRepr()}: {@code True} or {@code False}. */
     protected static String pythonBoolean(boolean value) { return value ? "True" : "False"; }
 

@@ -56,10 +56,8 @@ public class RNN extends RNNBase {
     /** {@code forward(input)} or {@code forward(input, h0)}: the output sequence. */
     @Override
     public Tensor forward(Tensor... inputs) {
-        if (inputs.length < 1 || inputs.length > 2) {
-            throw new IllegalArgumentException("RNN.forward() takes 1 or 2 inputs (input, h0) but " + inputs.length + " were given");
-        }
-        return forward(inputs[0], inputs.length > 1 ? inputs[1] : null).output();
+        Tensor[] arguments = optionalTrailingInputs(inputs, "input", "h0");
+        return forward(arguments[0], arguments[1]).output();
     }
 
     /** The output sequence and final hidden state from {@code h0} (null for zeros). */

@@ -27,7 +27,7 @@ public class RNNCell extends RNNCellBase {
     }
 
     @Override
-    protected String[] stateNames() { return new String[] {"hx"}; }
+    protected String[] inputNames() { return new String[] {"input", "hx"}; }
 
     @Override
     protected Tensor newHidden(Tensor[] arguments) { return forward(arguments[0], arguments[1]); }

@@ -55,17 +55,10 @@ public abstract class RNNCellBase extends Module {
 
     /** {@code forward(input)}, or with the states ({@code hx}, and {@code cx} for the LSTM cell): the new hidden state. */
     @Override
-    public Tensor forward(Tensor... inputs) {
-        String[] names = stateNames();
-        if (inputs.length < 1 || inputs.length > 1 + names.length) {
-            throw new IllegalArgumentException(getName() + ".forward() takes 1 " + (names.length == 1 ? "or" : "to") + " "
-                    + (1 + names.length) + " inputs (input, " + String.join(", ", names) + ") but " + inputs.length + " were given");
-        }
-        return newHidden(Arrays.copyOf(inputs, 1 + names.length));
-    }
+    public Tensor forward(Tensor... inputs) { return newHidden(optionalTrailingInputs(inputs, inputNames())); }
 
-    /** The states a step takes after the input, as PyTorch names them. */
-    protected abstract String[] stateNames();
+    /** The input and then the states a step takes, as PyTorch names them. */
+    protected abstract String[] inputNames();
 
     /** The new hidden state from {@code (input, states...)}, null states meaning zeros. */
     protected abstract Tensor newHidden(Tensor[] arguments);
