@@ -22,6 +22,9 @@ final class Philox {
     private static final int W1 = 0xBB67AE85;
     private static final long WORD = 0xFFFFFFFFL;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
+    // Masked to 32 bits, like the words they multiply, so C2 uses the 32x32->64 multiply (vpmuludq).
+    private static final LongVector MULTIPLIER0 = LongVector.broadcast(LONGS, M0).and(WORD);
+    private static final LongVector MULTIPLIER1 = LongVector.broadcast(LONGS, M1).and(WORD);
 
     private Philox() {}
 
@@ -65,9 +68,6 @@ final class Philox {
             k1 += W1;
         }
         LongVector lane = LongVector.zero(LONGS).addIndex(1);
-        // The masks let C2 multiply with the 32x32->64 instruction (vpmuludq) instead of a full 64-bit one.
-        LongVector MULTIPLIER0 = LongVector.broadcast(LONGS, M0).and(WORD);
-        LongVector MULTIPLIER1 = LongVector.broadcast(LONGS, M1).and(WORD);
         int width = LONGS.length();
         int j = 0;
         // Two independent groups per iteration: a round is a chain of multiplies whose latency one
@@ -113,8 +113,14 @@ final class Philox {
     static float unitFloat(int word) { return (word >>> 8) * 0x1.0p-24f; }
 
     /** A double in [0, 1) from 53 bits of two words. */
-    static double unitDouble(int high, int low) {
-        long bits = ((high & 0xFFFFFFFFL) << 21) ^ ((low & 0xFFFFFFFFL) >>> 11);
-        return bits * 0x1.0p-53;
-    }
+    static double unitDouble(int high, int low) { return unitBits(high & WORD, low & WORD) * 0x1.0p-53; }
+
+    /** The 53-bit integer behind {@link #unitDouble}, from two zero-extended words. */
+    static long unitBits(long high, long low) { return (high << 21) ^ (low >>> 11); }
+
+    /**
+     * The bound under which {@link #unitBits} means "below p": {@code bits * 2^-53 < p} holds
+     * exactly when {@code bits < ceil(p * 2^53)}.
+     */
+    static long unitBitsBelow(double p) { return (long) Math.ceil(p * 0x1.0p53); }
 }

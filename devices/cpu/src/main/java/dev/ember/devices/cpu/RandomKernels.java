@@ -51,7 +51,7 @@ final class RandomKernels {
         StridedIterator it = new StridedIterator(output.shape(), output.layout());
         long stride = it.innerStride(0);
         if (op == RandomOp.BERNOULLI && t == DType.FLOAT32 && stride == 1) {
-            long threshold = (long) Math.ceil(a * 0x1.0p53);
+            long threshold = Philox.unitBitsBelow(a);
             forEachBlock(it, numel, seed, offset, block -> {
                 float[] values = new float[block];
                 return (words, m, element) -> {
@@ -123,7 +123,7 @@ final class RandomKernels {
                 FloatVector.zero(FLOATS).blend(1f, bits.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
             }
         }
-        for (; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1f : 0f;
+        for (; j < m; j++) values[j] = Philox.unitBits(w0[j], w1[j]) < threshold ? 1f : 0f;
     }
 
     private static void uniform(double[] values, int m, long[] w0, long[] w1, boolean narrow, double a, double b) {
@@ -143,12 +143,9 @@ final class RandomKernels {
         }
     }
 
-    /**
-     * 1 where {@code unitDouble(w0, w1) < p}, compared on the 53-bit integer: {@code bits * 2^-53 < p}
-     * holds exactly when {@code bits < ceil(p * 2^53)}.
-     */
+    /** 1 where {@code unitDouble(w0, w1) < p}, compared on the 53-bit integer. */
     private static void bernoulli(double[] values, int m, long[] w0, long[] w1, double p) {
-        long threshold = (long) Math.ceil(p * 0x1.0p53);
-        for (int j = 0; j < m; j++) values[j] = ((w0[j] << 21) ^ (w1[j] >>> 11)) < threshold ? 1 : 0;
+        long threshold = Philox.unitBitsBelow(p);
+        for (int j = 0; j < m; j++) values[j] = Philox.unitBits(w0[j], w1[j]) < threshold ? 1 : 0;
     }
 }
