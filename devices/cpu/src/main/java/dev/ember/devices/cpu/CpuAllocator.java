@@ -18,9 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #liveBytes()}, freed by close() or by the {@link BufferReclaimer} when unreachable.
  *
  * <p>Like the JDK's direct-buffer reservation, crossing a soft threshold runs a GC so that
- * unreachable buffers are cleaned before memory grows (a young collection first, see
- * {@link YoungCollection}); the threshold then adapts to about twice the memory still live. A hard limit ({@code ember.cpu.memoryLimit}, default 80% of
- * physical memory) turns a runaway allocation into a clear {@link OutOfMemoryError}.
+ * unreachable buffers are freed before memory grows (a young collection first, see
+ * {@link YoungCollection}); the threshold then adapts to about twice the memory still live. A
+ * hard limit ({@code ember.cpu.memoryLimit}, default 80% of physical memory) turns a runaway
+ * allocation into a clear {@link OutOfMemoryError}.
  *
  * <pre>{@code
  * long live = CpuAllocator.liveBytes();
@@ -178,9 +179,9 @@ public final class CpuAllocator {
      * then the next one would collect again. The full collection runs when that was not enough.
      */
     private static void collect(long rounded) {
-        if (YoungCollection.run() && awaitCleaner(rounded + MIN_GC_THRESHOLD / 4, rounded, 50_000L, 8, false)) return;
+        if (YoungCollection.run() && awaitRoom(rounded + MIN_GC_THRESHOLD / 4, rounded, 50_000L, 8, false)) return;
         System.gc();
-        awaitCleaner(rounded, rounded, 1_000_000L, 9, true);
+        awaitRoom(rounded, rounded, 1_000_000L, 9, true);
     }
 
     /**
@@ -189,7 +190,7 @@ public final class CpuAllocator {
      * {@code rounded} under the hard limit); with {@code stopWhenStalled}, gives up once nothing
      * more has been freed for a few pauses (the memory is live).
      */
-    private static boolean awaitCleaner(long room, long rounded, long firstWaitNanos, int attempts, boolean stopWhenStalled) {
+    private static boolean awaitRoom(long room, long rounded, long firstWaitNanos, int attempts, boolean stopWhenStalled) {
         long wait = firstWaitNanos;
         long previous = Long.MAX_VALUE;
         for (int attempt = 0; attempt < attempts; attempt++) {
