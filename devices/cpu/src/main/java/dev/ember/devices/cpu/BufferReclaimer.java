@@ -72,7 +72,7 @@ final class BufferReclaimer {
             } catch (InterruptedException e) {
                 // a daemon that serves for the life of the JVM: keep going
             } catch (RuntimeException e) {
-                // a failed free (reported by CpuAllocator) must not stop the reclaiming of the others
+                // as with a Cleaner's actions: one failed free must not stop the reclaiming of the others
             }
         }
     }
