@@ -231,6 +231,36 @@ public interface Backend {
                 + " has no fused normalization");
     }
 
+    /** True when this backend has the fused {@link #lstmCell} kernels for {@code dtype}. */
+    default boolean hasLstmCell(DType dtype) { return false; }
+
+    /**
+     * Optional pointwise part of one LSTM step, PyTorch's gate order {@code i, f, g, o}: with
+     * {@code z = inputGates + hiddenGates} ({@code [N, 4H]} each), writes the activated gates
+     * {@code sigmoid(z_i), sigmoid(z_f), tanh(z_g), sigmoid(z_o)} to {@code gates [N, 4H]},
+     * {@code cell = f * cellPrevious + i * g} and {@code hidden = o * tanh(cell)} ({@code [N, H]}).
+     * Operands are contiguous and share one floating dtype; outputs do not overlap inputs.
+     */
+    default void lstmCell(Strided inputGates, Strided hiddenGates, Strided cellPrevious, Strided gates, Strided cell,
+                          Strided hidden) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused LSTM cell");
+    }
+
+    /**
+     * The backward of {@link #lstmCell}, from the activated {@code gates}, {@code cellPrevious} and
+     * {@code cell} it read and wrote: with {@code dh = gradHidden + gradHiddenExtra} (the extra one
+     * may be null) and {@code gradCell} the gradient already reaching {@code cell}, writes the
+     * gradient of the pre-activation gates {@code z} to {@code gradGates [N, 4H]} and overwrites
+     * {@code gradCell} with the gradient of {@code cellPrevious}. Operands are contiguous and share
+     * one floating dtype.
+     */
+    default void lstmCellBackward(Strided gates, Strided cellPrevious, Strided cell, Strided gradHidden,
+                                  Strided gradHiddenExtra, Strided gradCell, Strided gradGates) {
+        throw new UnsupportedOperationException("the " + deviceType() + " backend " + getClass().getSimpleName()
+                + " has no fused LSTM cell");
+    }
+
     /**
      * True when this backend has fused softmax kernels ({@link #softmax}, {@link #softmaxBackward})
      * for {@code dtype}. Callers check it first and otherwise compose softmax from max, exp, sum

@@ -429,6 +429,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public boolean hasLstmCell(DType dtype) { return LstmKernels.supports(dtype); }
+
+    @Override
+    public void lstmCell(Strided inputGates, Strided hiddenGates, Strided cellPrevious, Strided gates, Strided cell,
+                         Strided hidden) {
+        LstmKernels.checkForward(inputGates, hiddenGates, cellPrevious, gates, cell, hidden);
+        LstmKernels.forward(inputGates, hiddenGates, cellPrevious, gates, cell, hidden);
+        for (Strided s : new Strided[] {inputGates, hiddenGates, cellPrevious, gates, cell, hidden}) Reference.reachabilityFence(s);
+    }
+
+    @Override
+    public void lstmCellBackward(Strided gates, Strided cellPrevious, Strided cell, Strided gradHidden,
+                                 Strided gradHiddenExtra, Strided gradCell, Strided gradGates) {
+        LstmKernels.checkBackward(gates, cellPrevious, cell, gradHidden, gradHiddenExtra, gradCell, gradGates);
+        LstmKernels.backward(gates, cellPrevious, cell, gradHidden, gradHiddenExtra, gradCell, gradGates);
+        for (Strided s : new Strided[] {gates, cellPrevious, cell, gradHidden, gradHiddenExtra, gradCell, gradGates}) {
+            Reference.reachabilityFence(s);
+        }
+    }
+
+    @Override
     public boolean hasNormalization(DType dtype) { return NormalizationKernels.supports(dtype); }
 
     @Override
