@@ -1,5 +1,6 @@
 package dev.ember.nn.functional;
 
+import dev.ember.tensor.FusedLstm;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +20,9 @@ import java.util.List;
  * ({@code x W_ih^T + b_ih (+ b_hh)} over all time steps), so each step only adds
  * {@code h W_hh^T} and applies the gates on views cut by one split; the projection is unbound
  * into steps and the step outputs are stacked once (unbind and split have one backward node for
- * all their pieces, so backward writes each whole-size gradient once).
+ * all their pieces, so backward writes each whole-size gradient once). Where the backend has fused
+ * LSTM cell kernels, an LSTM layer and direction is instead one node, {@link LstmSequence}, with a
+ * backward written by hand.
  *
  * <pre>{@code
  * var w = new RecurrentFunctions.Weights(wIh, wHh, bIh, bHh);                  // [4H, in], [4H, H], [4H], [4H]
@@ -81,27 +84,42 @@ public final class RecurrentFunctions {
                 Tensor c = mode != Mode.LSTM ? null : initialCell != null ? initialCell.get(index) : zeros(input, batch, hidden);
                 Tensor projected = project(mode, layerInput.reshape(steps * batch, layerInput.size(2)), w)
                         .view(steps, batch, mode.gates * hidden);
-                // A contiguous copy: the gradient of a transposed view comes back transposed, and summing
-                // one per step in that layout misses the vectorised add.
-                Tensor weightHhT = w.weightHh().t().contiguous();
-                List<Tensor> inputs = projected.unbind(0);
-                Tensor[] outputs = new Tensor[(int) steps];
                 boolean reverse = direction == 1;
-                for (long s = 0; s < steps; s++) {
-                    int t = (int) (reverse ? steps - 1 - s : s);
-                    Tensor[] state = step(mode, inputs.get(t), h, c, weightHhT, w.biasHh(), hidden);
-                    h = state[0];
-                    if (c != null) c = state[1];
-                    outputs[t] = h;
-                }
-                directionOutputs[direction] = Tensor.stack(Arrays.asList(outputs), 0);
-                finalHidden.add(h);
-                if (finalCell != null) finalCell.add(c);
+                Tensor[] result = mode == Mode.LSTM && FusedLstm.isAvailable(projected)
+                        ? new LstmSequence(reverse).apply(projected, h, c, w.weightHh())
+                        : sequence(mode, projected, h, c, w.weightHh(), w.biasHh(), reverse);
+                directionOutputs[direction] = result[0];
+                finalHidden.add(result[1]);
+                if (finalCell != null) finalCell.add(result[2]);
             }
             layerInput = directions == 1 ? directionOutputs[0] : Tensor.cat(Arrays.asList(directionOutputs), 2);
         }
         Tensor hN = Tensor.stack(finalHidden, 0);
         return finalCell == null ? new Tensor[] {layerInput, hN} : new Tensor[] {layerInput, hN, Tensor.stack(finalCell, 0)};
+    }
+
+    /**
+     * One layer and direction over the projected input {@code [L, N, G*H]}, composed step by
+     * step from recorded ops; returns {@code {output [L, N, H], h_n}} and, for the LSTM, {@code c_n}.
+     */
+    static Tensor[] sequence(Mode mode, Tensor projected, Tensor h, Tensor c, Tensor weightHh, Tensor biasHh,
+                             boolean reverse) {
+        long steps = projected.size(0);
+        long hidden = weightHh.size(1);
+        // A contiguous copy: the gradient of a transposed view comes back transposed, and summing
+        // one per step in that layout misses the vectorised add.
+        Tensor weightHhT = weightHh.t().contiguous();
+        List<Tensor> inputs = projected.unbind(0);
+        Tensor[] outputs = new Tensor[(int) steps];
+        for (long s = 0; s < steps; s++) {
+            int t = (int) (reverse ? steps - 1 - s : s);
+            Tensor[] state = step(mode, inputs.get(t), h, c, weightHhT, biasHh, hidden);
+            h = state[0];
+            if (c != null) c = state[1];
+            outputs[t] = h;
+        }
+        Tensor output = Tensor.stack(Arrays.asList(outputs), 0);
+        return c == null ? new Tensor[] {output, h} : new Tensor[] {output, h, c};
     }
 
     /**
