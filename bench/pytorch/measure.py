@@ -1,7 +1,7 @@
 """Warm-up until steady, then repeated timing of one call: Measurement.java's procedure in Python.
 
 Warm-up: calls for at least settings.warm_up_ns, then in windows of about settings.repeat_ns (at
-least one call each) until three windows in a row fail to beat the fastest window so far by 10 %,
+least MIN_WINDOW_CALLS calls each) until three windows in a row fail to beat the fastest window so far by 10 %,
 or settings.max_warm_up_ns has passed. Each repeat then times as many calls as fill
 settings.repeat_ns at the last window's speed; the result is nanoseconds per call for each repeat.
 """
@@ -9,6 +9,7 @@ import time
 
 STEADY_WINDOWS = 3
 IMPROVEMENT = 0.9
+MIN_WINDOW_CALLS = 10  # see Measurement.java: one-call windows ended a JIT's warm-up too early
 
 
 def _calls_filling(nanos, per_call):
@@ -34,7 +35,7 @@ def per_call_nanos(settings, call):
     fastest = float("inf")
     windows_without_gain = 0
     while windows_without_gain < STEADY_WINDOWS and time.perf_counter_ns() - start < settings.max_warm_up_ns:
-        estimate = _time_per_call(call, _calls_filling(settings.repeat_ns, estimate))
+        estimate = _time_per_call(call, max(MIN_WINDOW_CALLS, _calls_filling(settings.repeat_ns, estimate)))
         windows_without_gain = 0 if estimate < IMPROVEMENT * fastest else windows_without_gain + 1
         fastest = min(fastest, estimate)
     per_repeat = _calls_filling(settings.repeat_ns, estimate)

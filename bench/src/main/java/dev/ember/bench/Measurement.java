@@ -7,10 +7,11 @@ import java.util.function.Supplier;
  * the same procedure in Python.
  * <ol>
  * <li>Warm-up: calls for at least {@link Settings#warmUpNanos()}, then in windows of about
- *     {@link Settings#repeatNanos()} (at least one call each) until three windows in a row fail
- *     to beat the fastest window so far by 10 %, or {@link Settings#maxWarmUpNanos()} has passed.
- *     A JIT compiles Ember's kernels only after many calls of interpreted code, which for slow
- *     ops takes more than a fixed second; PyTorch is steady at once and leaves after 3 windows.</li>
+ *     {@link Settings#repeatNanos()} (at least {@link #MIN_WINDOW_CALLS} calls each) until three
+ *     windows in a row fail to beat the fastest window so far by 10 %, or
+ *     {@link Settings#maxWarmUpNanos()} has passed. A JIT compiles Ember's kernels only after many
+ *     calls of interpreted code, which for slow ops takes more than a fixed second; PyTorch is
+ *     steady at once and leaves after 3 windows.</li>
  * <li>Each repeat times as many calls as fill {@link Settings#repeatNanos()} at the last window's
  *     speed; the result is nanoseconds per call for each repeat.</li>
  * </ol>
@@ -24,6 +25,14 @@ final class Measurement {
 
     private static final int STEADY_WINDOWS = 3;
     private static final double IMPROVEMENT = 0.9;
+
+    /**
+     * Why windows have several calls: with one call per window, a slow workload still being
+     * compiled can miss a 10 % gain three times in a row. The LSTM's forward + backward took
+     * ~350 ms per call 2 s in and ~45 ms from 5 s on, and a warm-up of one-call windows ended at
+     * about 2 s.
+     */
+    static final int MIN_WINDOW_CALLS = 10;
 
     // Results go here so that the JIT cannot drop a call whose value is unused.
     private static volatile Object sink;
@@ -39,7 +48,7 @@ final class Measurement {
         double fastest = Double.MAX_VALUE;
         int windowsWithoutGain = 0;
         while (windowsWithoutGain < STEADY_WINDOWS && System.nanoTime() - start < settings.maxWarmUpNanos()) {
-            estimate = timePerCall(call, callsFilling(settings.repeatNanos(), estimate));
+            estimate = timePerCall(call, Math.max(MIN_WINDOW_CALLS, callsFilling(settings.repeatNanos(), estimate)));
             if (estimate < IMPROVEMENT * fastest) windowsWithoutGain = 0;
             else windowsWithoutGain++;
             fastest = Math.min(fastest, estimate);
