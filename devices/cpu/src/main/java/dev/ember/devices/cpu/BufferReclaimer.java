@@ -3,8 +3,6 @@ package dev.ember.devices.cpu;
 import java.lang.ref.PhantomReference;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Frees the native block of a {@link CpuBuffer} that became unreachable without being closed: a
@@ -21,8 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BufferReclaimer {
     private static final ReferenceQueue<Object> QUEUE = new ReferenceQueue<>();
-    /** The blocks not yet freed; holding their references keeps them from being collected unqueued. */
-    private static final Set<Block> PENDING = ConcurrentHashMap.newKeySet();
+    /**
+     * The blocks not yet freed, as a doubly linked list through the blocks themselves (head is a
+     * sentinel), like the JDK's Cleaner keeps its references: holding them keeps them from being
+     * collected unqueued. A concurrent hash set did the same at several times the cost: its size
+     * counter, shared by the allocating thread and the reclaimer, was ~19 % of the samples of a
+     * loop of 1,000-element adds.
+     */
+    private static final Block PENDING = new Block();
 
     static {
         Thread reclaimer = new Thread(BufferReclaimer::serve, "ember-cpu-reclaimer");
@@ -36,6 +40,9 @@ final class BufferReclaimer {
     static final class Block extends PhantomReference<Object> {
         private final long address;
         private final long byteSize;
+        /** Neighbours in the pending list, guarded by PENDING; both null once unlinked. */
+        private Block previous;
+        private Block next;
 
         private Block(Object owner, long address, long byteSize) {
             super(owner, QUEUE);
@@ -43,10 +50,31 @@ final class BufferReclaimer {
             this.byteSize = byteSize;
         }
 
+        /** The list's sentinel. */
+        private Block() {
+            super(null, null);
+            this.address = 0;
+            this.byteSize = 0;
+            previous = this;
+            next = this;
+        }
+
         void free() {
-            if (PENDING.remove(this)) {
+            if (unlink()) {
                 clear();
                 CpuAllocator.free(address, byteSize);
+            }
+        }
+
+        /** Removes this block from the pending list; false if it was already removed (freed). */
+        private boolean unlink() {
+            synchronized (PENDING) {
+                if (next == null) return false;
+                previous.next = next;
+                next.previous = previous;
+                previous = null;
+                next = null;
+                return true;
             }
         }
     }
@@ -54,7 +82,12 @@ final class BufferReclaimer {
     /** Frees {@code address} once {@code owner} is unreachable, unless {@link Block#free()} came first. */
     static Block register(Object owner, long address, long byteSize) {
         Block block = new Block(owner, address, byteSize);
-        PENDING.add(block);
+        synchronized (PENDING) {
+            block.next = PENDING.next;
+            block.previous = PENDING;
+            PENDING.next.previous = block;
+            PENDING.next = block;
+        }
         return block;
     }
 

@@ -146,6 +146,30 @@ class CpuBufferTest {
     }
 
     @Test
+    void closesOnManyThreadsAndCollectedBuffersAreEachFreedOnce() throws InterruptedException {
+        // The pending list is shared by every allocating thread, the reclaimer and the allocator's
+        // drain: a block unlinked twice or lost would show as live bytes that never come back.
+        long before = CpuAllocator.liveBytes();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 20_000; i++) {
+                    CpuBuffer b = CpuBuffer.allocateNative(4 << 10, false);
+                    if (i % 2 == 0) b.close();
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) thread.join();
+        for (int wait = 0; wait < 200 && CpuAllocator.liveBytes() > before; wait++) {
+            System.gc();
+            BufferReclaimer.drain();
+            Thread.sleep(10);
+        }
+        assertTrue(CpuAllocator.liveBytes() <= before, "live " + CpuAllocator.liveBytes() + " bytes, was " + before);
+    }
+
+    @Test
     void aYoungCollectionFreesBuffersThatDiedYoungWithoutAFullOne() throws InterruptedException {
         long before = CpuAllocator.liveBytes();
         for (int i = 0; i < 16; i++) CpuBuffer.allocateNative(1 << 20, false);   // dropped at once
