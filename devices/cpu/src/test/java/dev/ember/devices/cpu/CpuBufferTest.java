@@ -146,6 +146,21 @@ class CpuBufferTest {
     }
 
     @Test
+    void aFreedSmallBlockIsReusedForTheNextOfItsSizeAndCountedLiveAgain() {
+        long size = 40_000 + 7 * 64;   // a size class no other test allocates
+        long before = CpuAllocator.liveBytes();
+        long first = CpuAllocator.allocate(size);
+        assertEquals(before + CpuAllocator.roundUp(size), CpuAllocator.liveBytes());
+        CpuAllocator.free(first, size);
+        assertEquals(before, CpuAllocator.liveBytes());
+        long second = CpuAllocator.allocate(size);
+        assertEquals(first, second, "the kept block is handed out again");
+        assertEquals(before + CpuAllocator.roundUp(size), CpuAllocator.liveBytes());
+        assertEquals(0, second % CpuAllocator.ALIGNMENT);
+        CpuAllocator.free(second, size);
+    }
+
+    @Test
     void closesOnManyThreadsAndCollectedBuffersAreEachFreedOnce() throws InterruptedException {
         // The pending list is shared by every allocating thread, the reclaimer and the allocator's
         // drain: a block unlinked twice or lost would show as live bytes that never come back.
