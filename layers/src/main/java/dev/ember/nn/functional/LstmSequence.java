@@ -46,7 +46,8 @@ final class LstmSequence extends MultiOutputFunction {
     @Override
     protected Tensor[] forward(FunctionContext ctx, Tensor... inputs) {
         Tensor projected = inputs[0].contiguous();
-        Tensor h = inputs[1].contiguous();
+        Tensor h0 = inputs[1].contiguous();
+        Tensor h = h0;
         Tensor c = inputs[2].contiguous();
         Tensor weightHh = inputs[3];
         long steps = projected.size(0);
@@ -66,7 +67,10 @@ final class LstmSequence extends MultiOutputFunction {
             h = next;
             c = cell;
         }
-        ctx.saveForBackward(inputs[0], inputs[1], inputs[2], weightHh, gates, cells, output);
+        // A copy of the hidden state each step read, for W_hh's gradient: saving the output itself
+        // would make an in-place change to it fail backward, which PyTorch's CPU LSTM allows.
+        Tensor previousHidden = ctx.needsInputGrad(3) ? previousHidden(h0, output) : null;
+        ctx.saveForBackward(inputs[0], inputs[1], inputs[2], weightHh, gates, cells, previousHidden);
         return new Tensor[] {output, h.clone(), c.clone()};
     }
 
@@ -79,7 +83,6 @@ final class LstmSequence extends MultiOutputFunction {
         Tensor weightHh = saved[3];
         Tensor gates = saved[4];
         Tensor cells = saved[5];
-        Tensor output = saved[6];
         long steps = gates.size(0);
         long batch = gates.size(1);
         long hidden = weightHh.size(1);
@@ -104,14 +107,17 @@ final class LstmSequence extends MultiOutputFunction {
         }
         Tensor gradWeightHh = null;
         if (ctx.needsInputGrad(3)) {
-            // the hidden state each step read: h0, then the outputs of the steps before it
-            Tensor earlier = reverse ? output.narrow(0, 1, steps - 1) : output.narrow(0, 0, steps - 1);
-            List<Tensor> pieces = reverse ? List.of(earlier, h0.unsqueeze(0)) : List.of(h0.unsqueeze(0), earlier);
-            Tensor previousHidden = Tensor.cat(pieces, 0).view(steps * batch, hidden);
-            gradWeightHh = gradGates.view(steps * batch, 4 * hidden).t().matmul(previousHidden);
+            gradWeightHh = gradGates.view(steps * batch, 4 * hidden).t().matmul(saved[6].view(steps * batch, hidden));
         }
         return new Tensor[] {ctx.needsInputGrad(0) ? gradGates : null, ctx.needsInputGrad(1) ? gradHidden : null,
             ctx.needsInputGrad(2) ? gradCell : null, gradWeightHh};
+    }
+
+    /** The hidden state each step read, {@code [L, N, H]}: h0, then the outputs of the steps before it. */
+    private Tensor previousHidden(Tensor h0, Tensor output) {
+        long steps = output.size(0);
+        Tensor earlier = reverse ? output.narrow(0, 1, steps - 1) : output.narrow(0, 0, steps - 1);
+        return Tensor.cat(reverse ? List.of(earlier, h0.unsqueeze(0)) : List.of(h0.unsqueeze(0), earlier), 0);
     }
 
     /** The gradients of the composed sequence, recomputed from the saved inputs with recorded ops. */

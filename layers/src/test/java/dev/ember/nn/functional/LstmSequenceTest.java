@@ -84,6 +84,25 @@ class LstmSequenceTest {
     }
 
     @Test
+    void anInPlaceChangeToTheOutputAfterForwardLeavesBackwardCorrect() {
+        // PyTorch's CPU LSTM allows this: its backward does not read the returned output
+        Random random = new Random(9);
+        Tensor projected = leaf(random, DType.FLOAT64, 3, 2, 8);
+        Tensor h0 = leaf(random, DType.FLOAT64, 2, 2);
+        Tensor c0 = leaf(random, DType.FLOAT64, 2, 2);
+        Tensor weight = leaf(random, DType.FLOAT64, 8, 2);
+        List<Tensor> inputs = List.of(projected, h0, c0, weight);
+        Tensor[] composed = RecurrentFunctions.sequence(RecurrentFunctions.Mode.LSTM, projected, h0, c0, weight, null, false);
+        List<Tensor> expected = Autograd.grad(List.of(composed[0].sum()), inputs, false);
+        Tensor[] fused = new LstmSequence(false).apply(projected, h0, c0, weight);
+        Tensor output = fused[0].mul(1);
+        fused[0].add_(100);
+        List<Tensor> actual = Autograd.grad(List.of(fused[0].sum()), inputs, false);
+        for (int i = 0; i < 4; i++) assertClose(expected.get(i), actual.get(i), 1e-12, "gradient of input " + i);
+        assertClose(output.add(100), fused[0], 1e-12, "output");
+    }
+
+    @Test
     void gradcheckFirstAndSecondOrder() {
         Random random = new Random(8);
         for (boolean reverse : new boolean[] {false, true}) {
