@@ -73,7 +73,9 @@ final class FunctionNode extends Node<Tensor> {
         if (results == null) throw new IllegalStateException(name + ": forward returned null");
         results = results.clone();
         for (int i = 0; i < results.length; i++) {
-            if (results[i] == null) throw new IllegalStateException(name + ": forward returned null" + (results.length > 1 ? " for output " + i : ""));
+            if (results[i] == null) {
+                throw new IllegalStateException(name + ": forward returned null" + (results.length > 1 ? " for output " + i : ""));
+            }
         }
         if (!any || !GradMode.isEnabled()) return results;
         for (int i = 0; i < results.length; i++) {

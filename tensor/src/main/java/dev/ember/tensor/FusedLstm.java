@@ -72,17 +72,14 @@ public final class FusedLstm {
                     + Dimensions.shapeText(right.shape()) + " into a " + (output.isContiguous() ? "" : "non-contiguous ")
                     + Dimensions.shapeText(output.shape()) + " (" + left.dtype + ", " + right.dtype + ", " + output.dtype + ")");
         }
-        long m = left.size(0);
-        long n = right.size(1);
         Elementwise.checkSameDevice(left, right);
         Elementwise.checkSameDevice(left, output);
-        Strided product = new Strided(output.storage.buffer, output.layout().expand(new long[] {1, m, n}), output.dtype);
-        left.storage.backend.matmul(batchOfOne(left), batchOfOne(right), product);
+        // a contiguous output is always viewed, never copied, so the product lands in it
+        left.storage.backend.matmul(batchOfOne(left), batchOfOne(right), batchOfOne(output));
     }
 
     private static Strided batchOfOne(Tensor matrix) {
-        return new Strided(matrix.storage.buffer, matrix.layout().expand(new long[] {1, matrix.size(0), matrix.size(1)}),
-                matrix.dtype);
+        return LinearAlgebra.asBatch(matrix, new long[0], matrix.size(0), matrix.size(1), 1);
     }
 
     private static void checkAvailable(Tensor input) {

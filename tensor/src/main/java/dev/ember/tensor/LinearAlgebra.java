@@ -98,7 +98,7 @@ final class LinearAlgebra {
     }
 
     /** The operand seen as {@code [batch, rows, cols]}: a view when strides allow, else a contiguous copy. */
-    private static Strided asBatch(Tensor t, long[] batch, long rows, long cols, long batchCount) {
+    static Strided asBatch(Tensor t, long[] batch, long rows, long cols, long batchCount) {
         long[] full = Arrays.copyOf(batch, batch.length + 2);
         full[batch.length] = rows;
         full[batch.length + 1] = cols;
