@@ -16,7 +16,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Off-heap memory for CPU buffers: 64-byte aligned blocks from libc, counted in
  * {@link #liveBytes()}, freed by close() or by the {@link BufferReclaimer} when unreachable.
- * Freed blocks of up to 64 KiB are kept (32 MiB in all) and handed out again for the same size.
+ * Freed blocks are kept and handed out again for the same size: up to 64 KiB in stacks per size
+ * class (32 MiB in all), larger ones in a {@link LargeBlockCache} that gives its oldest blocks back
+ * to libc once live and kept bytes together would pass the GC threshold.
  *
  * <p>Like the JDK's direct-buffer reservation, crossing a soft threshold runs a GC so that
  * unreachable buffers are freed before memory grows (a young collection first, see
@@ -27,6 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>{@code
  * long live = CpuAllocator.liveBytes();
  * List<String> leaks = CpuAllocator.liveAllocations();   // with -Dember.cpu.trackAllocations=true
+ * CpuAllocator.emptyCache();                             // kept blocks back to libc
  * }</pre>
  */
 public final class CpuAllocator {
@@ -59,6 +62,8 @@ public final class CpuAllocator {
     private static final int[] REUSABLE_COUNT = new int[REUSABLE.length];
     private static final Object REUSE_LOCK = new Object();
     private static long reusableBytes;
+    private static final boolean REUSE_LARGE = !"false".equals(System.getProperty("ember.cpu.reuseLargeBlocks"));
+    private static final LargeBlockCache LARGE_BLOCKS = new LargeBlockCache();
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -127,17 +132,44 @@ public final class CpuAllocator {
 
     public static boolean isTracking() { return TRACK; }
 
+    /** Bytes in freed blocks kept for reuse (not counted in {@link #liveBytes()}). */
+    public static long cachedBytes() {
+        synchronized (REUSE_LOCK) {
+            return reusableBytes + LARGE_BLOCKS.keptBytes();
+        }
+    }
+
+    /**
+     * Gives every kept block back to libc, like {@code torch.cuda.empty_cache()}: for a process
+     * that is done with large tensors and wants its memory back. Returns the bytes released.
+     */
+    public static long emptyCache() {
+        long released = 0;
+        for (long size; (size = releaseOldestLargeBlock()) > 0; ) released += size;
+        synchronized (REUSE_LOCK) {
+            for (int sizeClass = 0; sizeClass < REUSABLE.length; sizeClass++) {
+                for (int i = 0; i < REUSABLE_COUNT[sizeClass]; i++) freeToLibc(REUSABLE[sizeClass][i]);
+                released += (long) REUSABLE_COUNT[sizeClass] * sizeClass * ALIGNMENT;
+                REUSABLE_COUNT[sizeClass] = 0;
+            }
+            reusableBytes = 0;
+        }
+        return released;
+    }
+
     /** Returns the address of {@code byteSize} fresh bytes, after reserving them. */
     static long allocate(long byteSize) {
         if (byteSize < 0) throw new IllegalArgumentException("negative buffer size " + byteSize);
         long rounded = roundUp(byteSize);
         reserve(rounded, byteSize);
         long address = takeReusable(rounded);
-        try {
-            if (address == 0) address = ((MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGNMENT, rounded)).address();
-        } catch (Throwable t) {
-            LIVE.addAndGet(-rounded);
-            throw new IllegalStateException("aligned_alloc failed", t);
+        if (address == 0) {
+            // kept blocks of other sizes give way to this one rather than grow memory past the threshold
+            while (LIVE.get() + largeBlocksKept() > gcThreshold && releaseOldestLargeBlock() > 0) {
+                // released one; check again
+            }
+            address = alignedAlloc(rounded);
+            if (address == 0 && emptyCache() > 0) address = alignedAlloc(rounded);
         }
         if (address == 0) {
             LIVE.addAndGet(-rounded);
@@ -147,6 +179,42 @@ public final class CpuAllocator {
             ALLOCATION_SITES.put(address, new Throwable("buffer of " + byteSize + " bytes at 0x" + Long.toHexString(address)));
         }
         return address;
+    }
+
+    private static long alignedAlloc(long rounded) {
+        try {
+            return ((MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGNMENT, rounded)).address();
+        } catch (Throwable t) {
+            LIVE.addAndGet(-rounded);
+            throw new IllegalStateException("aligned_alloc failed", t);
+        }
+    }
+
+    private static void freeToLibc(long address) {
+        try {
+            FREE.invokeExact(MemorySegment.ofAddress(address));
+        } catch (Throwable t) {
+            throw new IllegalStateException("free failed", t);
+        }
+    }
+
+    private static long largeBlocksKept() {
+        synchronized (REUSE_LOCK) {
+            return LARGE_BLOCKS.keptBytes();
+        }
+    }
+
+    /** Frees the least recently kept large block to libc; returns its size, 0 when none is kept. */
+    private static long releaseOldestLargeBlock() {
+        long address;
+        long size;
+        synchronized (REUSE_LOCK) {
+            size = LARGE_BLOCKS.oldestByteSize();
+            address = LARGE_BLOCKS.evictOldest();
+        }
+        if (address == 0) return 0;
+        freeToLibc(address);
+        return size;
     }
 
     static long roundUp(long byteSize) {
@@ -224,13 +292,7 @@ public final class CpuAllocator {
 
     static void free(long address, long byteSize) {
         long rounded = roundUp(byteSize);
-        if (!keepReusable(address, rounded)) {
-            try {
-                FREE.invokeExact(MemorySegment.ofAddress(address));
-            } catch (Throwable t) {
-                throw new IllegalStateException("free failed", t);
-            }
-        }
+        if (!keepReusable(address, rounded)) freeToLibc(address);
         if (TRACK) ALLOCATION_SITES.remove(address);
         long live = LIVE.addAndGet(-rounded);
         LEAST_LIVE_SINCE_COLLECTION.accumulateAndGet(live, Math::min);
@@ -238,7 +300,12 @@ public final class CpuAllocator {
 
     /** A kept block of exactly {@code rounded} bytes, or 0 when there is none. */
     private static long takeReusable(long rounded) {
-        if (rounded > REUSE_MAX_BLOCK) return 0;
+        if (rounded > REUSE_MAX_BLOCK) {
+            if (!REUSE_LARGE) return 0;
+            synchronized (REUSE_LOCK) {
+                return LARGE_BLOCKS.take(rounded);
+            }
+        }
         int sizeClass = (int) (rounded / ALIGNMENT);
         synchronized (REUSE_LOCK) {
             int count = REUSABLE_COUNT[sizeClass];
@@ -249,9 +316,15 @@ public final class CpuAllocator {
         }
     }
 
-    /** Keeps a freed block for reuse when it is small and there is room; false when it must go back to libc. */
+    /** Keeps a freed block for reuse; false when it must go back to libc (a small block without room). */
     private static boolean keepReusable(long address, long rounded) {
-        if (rounded > REUSE_MAX_BLOCK) return false;
+        if (rounded > REUSE_MAX_BLOCK) {
+            if (!REUSE_LARGE) return false;
+            synchronized (REUSE_LOCK) {
+                LARGE_BLOCKS.keep(address, rounded);
+            }
+            return true;
+        }
         int sizeClass = (int) (rounded / ALIGNMENT);
         synchronized (REUSE_LOCK) {
             int count = REUSABLE_COUNT[sizeClass];

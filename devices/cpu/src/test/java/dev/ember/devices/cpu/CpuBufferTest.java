@@ -74,9 +74,10 @@ class CpuBufferTest {
     }
 
     @Test
-    void aWorkingSetJustUnderTheThresholdDoesNotMakeEveryFewAllocationsCollect() {
+    void aWorkingSetJustUnderTheThresholdDoesNotMakeEveryFewAllocationsCollect() throws InterruptedException {
         // Like a dataset held in memory: after the first collection only a few MiB are left
         // under the threshold, so the next one comes soon, and that raises the threshold.
+        freeUnreachableBuffers();   // what earlier tests dropped is not part of the working set
         long before = CpuAllocator.gcThreshold();
         long working = before - CpuAllocator.liveBytes() - (8L << 20);
         CpuBuffer held = CpuBuffer.allocateNative(working, false);
@@ -86,6 +87,14 @@ class CpuBufferTest {
                     "threshold " + CpuAllocator.gcThreshold() + " (was " + before + ") for a working set of " + working + " bytes");
         } finally {
             held.close();
+        }
+    }
+
+    private static void freeUnreachableBuffers() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(10);
+            BufferReclaimer.drain();
         }
     }
 
@@ -158,6 +167,38 @@ class CpuBufferTest {
         assertEquals(before + CpuAllocator.roundUp(size), CpuAllocator.liveBytes());
         assertEquals(0, second % CpuAllocator.ALIGNMENT);
         CpuAllocator.free(second, size);
+    }
+
+    @Test
+    void aFreedLargeBlockIsReusedForTheNextOfItsSizeAndEmptyCacheGivesItBack() {
+        long size = (3 << 20) + 5 * 64;   // a size no other test allocates
+        long rounded = CpuAllocator.roundUp(size);
+        long before = CpuAllocator.liveBytes();
+        long first = CpuAllocator.allocate(size);
+        CpuAllocator.free(first, size);
+        assertEquals(before, CpuAllocator.liveBytes(), "a kept block is not live");
+        assertTrue(CpuAllocator.cachedBytes() >= rounded);
+        long second = CpuAllocator.allocate(size);
+        assertEquals(first, second, "the kept block is handed out again");
+        assertEquals(before + rounded, CpuAllocator.liveBytes());
+        CpuAllocator.free(second, size);
+        long cached = CpuAllocator.cachedBytes();
+        assertTrue(CpuAllocator.emptyCache() >= rounded);
+        assertEquals(0, CpuAllocator.cachedBytes(), "was " + cached);
+    }
+
+    @Test
+    void keptLargeBlocksGiveWayToNewSizesBeyondTheThreshold() {
+        // Blocks of sizes that never come back must not pile up: live plus kept stays near the
+        // threshold while every allocation asks for a size not seen before.
+        long peak = 0;
+        for (int i = 0; i < 3_000; i++) {
+            CpuBuffer b = CpuBuffer.allocateNative((1 << 20) + 64L * i, false);
+            b.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            peak = Math.max(peak, CpuAllocator.liveBytes() + CpuAllocator.cachedBytes());
+        }
+        assertTrue(peak <= CpuAllocator.gcThreshold() + (32L << 20) + (4L << 20),
+                "live plus kept bytes peaked at " + peak + " with the threshold at " + CpuAllocator.gcThreshold());
     }
 
     @Test
