@@ -164,8 +164,9 @@ public final class CpuAllocator {
         reserve(rounded, byteSize);
         long address = takeReusable(rounded);
         if (address == 0) {
-            // kept blocks of other sizes give way to this one rather than grow memory past the threshold
-            while (LIVE.get() + largeBlocksKept() > gcThreshold && releaseOldestLargeBlock() > 0) {
+            // Kept blocks of other sizes give way to a large one rather than grow memory past the
+            // threshold; small misses skip the check (and its lock), the next large one catches up.
+            while (rounded > REUSE_MAX_BLOCK && LIVE.get() + largeBlocksKept() > gcThreshold && releaseOldestLargeBlock() > 0) {
                 // released one; check again
             }
             address = alignedAlloc(rounded);
