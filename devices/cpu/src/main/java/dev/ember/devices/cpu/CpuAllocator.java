@@ -164,11 +164,8 @@ public final class CpuAllocator {
         reserve(rounded, byteSize);
         long address = takeReusable(rounded);
         if (address == 0) {
-            // Kept blocks of other sizes give way to a large one rather than grow memory past the
-            // threshold; small misses skip the check (and its lock), the next large one catches up.
-            while (rounded > REUSE_MAX_BLOCK && LIVE.get() + largeBlocksKept() > gcThreshold && releaseOldestLargeBlock() > 0) {
-                // released one; check again
-            }
+            // small misses skip this (and its lock): the next large one catches up
+            if (rounded > REUSE_MAX_BLOCK) releaseLargeBlocksAboveThreshold();
             address = alignedAlloc(rounded);
             if (address == 0 && emptyCache() > 0) address = alignedAlloc(rounded);
         }
@@ -196,6 +193,13 @@ public final class CpuAllocator {
             FREE.invokeExact(MemorySegment.ofAddress(address));
         } catch (Throwable t) {
             throw new IllegalStateException("free failed", t);
+        }
+    }
+
+    /** Kept blocks of other sizes give way to a new large one rather than grow memory past the threshold. */
+    private static void releaseLargeBlocksAboveThreshold() {
+        while (LIVE.get() + largeBlocksKept() > gcThreshold && releaseOldestLargeBlock() > 0) {
+            // released one; check again
         }
     }
 
