@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Why not a ForkJoinPool: waking a parked thread costs tens of microseconds on a virtual
  * machine, more than a whole medium-sized elementwise op. Here the caller works through the
  * chunks itself, so it never waits for a worker to wake, only for chunks already started; and
- * workers may spin for a short while after their last chunk before parking, so back-to-back ops
- * can find them awake (off by default, see {@link #WORKER_SPIN_NANOS}).
+ * workers keep looking for work for a short while after their last chunk before parking, so
+ * back-to-back ops find them awake (see {@link #WORKER_SPIN_NANOS}).
  *
  * <pre>{@code
  * Parallel.forRange(numel, 1, (start, end) -> kernel(start, end));
@@ -28,12 +28,13 @@ final class Parallel {
             Runtime.getRuntime().availableProcessors()));
 
     /**
-     * How long an idle worker keeps looking for work before it parks. Zero by default: measured
-     * on the CNN sample, any spinning workers slowed training (they compete for the two cores with
-     * oneDNN's OpenMP threads and the caller), while the caller-runs-chunks design already hides
-     * most of the wake-up cost.
+     * How long an idle worker keeps looking for work before it parks (0 parks at once). Waking a
+     * parked worker blocks the caller in the futex call while the kernel wakes the idle CPU:
+     * 20-60 µs on this project's virtual machines, a fifth of a 1024x1024 row sum. While it looks,
+     * the worker yields its CPU on every turn, so a thread that needs that CPU (oneDNN's OpenMP
+     * threads, the JIT, the GC) gets it at once; a plain spin measured slower on MLP training.
      */
-    private static final long WORKER_SPIN_NANOS = Long.getLong("ember.cpu.spinMicros", 0) * 1000;
+    private static final long WORKER_SPIN_NANOS = Long.getLong("ember.cpu.spinMicros", 200) * 1000;
 
     /** How long a caller spins for chunks a worker is finishing before it parks. */
     private static final long CALLER_SPIN_NANOS = 20_000;
@@ -159,7 +160,7 @@ final class Parallel {
                     continue;
                 }
                 if (System.nanoTime() - idleSince < WORKER_SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    Thread.yield();
                     continue;
                 }
                 parked = true;
