@@ -284,7 +284,7 @@ def main():
                    "ReLU, max-pool 2, flatten, linear 1600→128, ReLU, dropout 0.25, linear 128→10), each framework's "
                    "default initialisation; Adam lr 1e-3, batch 64, cross-entropy; images / 255, normalised with mean "
                    "0.2860 and std 0.3530, held in memory, batches taken with `index_select` in a seeded random order. "
-                   "Throughput: one epoch (60,000 samples, last batch 32) after 300 untimed warm-up batches (quick mode: "
+                   "Throughput: one epoch (60,000 samples, last batch 32) after one untimed warm-up epoch of 938 batches (quick mode: "
                    "100 batches after 10). Accuracy: on the 10,000 test images after that training. Peak RSS: VmHWM of "
                    "the training process (one process per workload and round). Each Ember step runs in a "
                    "`MemoryScope`, as in the samples.\n")
