@@ -10,12 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LargeBlockCacheTest {
 
-    @Test
-    void takeHandsOutTheMostRecentlyKeptBlockOfExactlyThatSize() {
+    /** Kept in this order: 1 MiB at 0x1000, 2 MiB at 0x2000, 1 MiB at 0x3000. */
+    private static LargeBlockCache threeBlocks() {
         LargeBlockCache cache = new LargeBlockCache();
         cache.keep(0x1000, 1 << 20);
         cache.keep(0x2000, 2 << 20);
         cache.keep(0x3000, 1 << 20);
+        return cache;
+    }
+
+    @Test
+    void takeHandsOutTheMostRecentlyKeptBlockOfExactlyThatSize() {
+        LargeBlockCache cache = threeBlocks();
         assertEquals(0x3000, cache.take(1 << 20));
         assertEquals(0x1000, cache.take(1 << 20));
         assertEquals(0, cache.take(1 << 20));
@@ -28,10 +34,7 @@ class LargeBlockCacheTest {
 
     @Test
     void evictionGoesFromTheLeastRecentlyKeptWhateverItsSize() {
-        LargeBlockCache cache = new LargeBlockCache();
-        cache.keep(0x1000, 1 << 20);
-        cache.keep(0x2000, 2 << 20);
-        cache.keep(0x3000, 1 << 20);
+        LargeBlockCache cache = threeBlocks();
         assertEquals(1 << 20, cache.oldestByteSize());
         assertEquals(0x1000, cache.evictOldest());
         assertEquals(0x3000, cache.take(1 << 20), "the newer block of the evicted one's size is still kept");
