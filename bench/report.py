@@ -227,8 +227,9 @@ def main():
                f"the PyTorch processes only) | 1 and 2 (`torch.set_num_threads`), columns below | "
                f"{info.get('pytorch.version', '?')}; {info.get('pytorch.mkldnn', '')} |")
     out.append("")
-    out.append(f"How to read: {args.rounds} round(s); in each round every group runs on Ember, then PyTorch at 1 "
-               "thread, then at 2 threads (the order reverses every other round), each in a fresh process. "
+    out.append(f"How to read: {args.rounds} round(s); in each round every workload runs on Ember, then PyTorch at 1 "
+               "thread, then at 2 threads (the order reverses every other round), each in a fresh process, before "
+               "the next workload; raw OpenBLAS runs right after Ember's matmul of the same shape. "
                "Micro-benchmarks: at least 1 s of warm-up, continued in windows of at least 10 calls until steady (at most 10 s), then 10 repeats of "
                "about 0.1 s each (quick mode: 0.2–1 s, then 3 repeats of 20 ms); a cell is the median (min–max) of the time per call over all repeats of all rounds. "
                "Training and loader: one value per round (loader: per timed epoch). "
@@ -272,7 +273,7 @@ def main():
             if gemm:
                 out.append("### Ember's GEMM against raw OpenBLAS\n")
                 out.append("Raw: `cblas_sgemm` of the OpenBLAS Ember links (org.bytedeco), called directly on the same "
-                           "shapes in a separate process, with OpenBLAS's own threads set to 1 and to 2. "
+                           "shapes in a separate process right after Ember's matmul of that shape, with OpenBLAS's own threads set to 1 and to 2. "
                            "Target: Ember's rate ≥ 90 % of the faster raw rate.\n")
                 out += gemm
                 out.append("")
