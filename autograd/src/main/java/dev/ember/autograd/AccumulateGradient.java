@@ -33,12 +33,16 @@ public final class AccumulateGradient<V> extends Node<V> {
         if (incoming == null) return List.of();
         V existing = leaf.grad();
         if (existing == null && owned && algebra.isLeafLayout(incoming)) {
-            leaf.setGrad(incoming);
+            leaf.setOwnedGrad(incoming);
             return List.of();
         }
-        boolean recording = GradMode.isEnabled();
-        V stored = recording ? incoming : algebra.detachedCopy(incoming);
-        leaf.setGrad(existing == null ? stored : algebra.add(existing, stored));
+        if (GradMode.isEnabled()) {
+            // createGraph: the stored gradient is part of a graph and may be shared
+            leaf.setGrad(existing == null ? incoming : algebra.add(existing, incoming));
+        } else {
+            // a sum made without recording is as new as a copy
+            leaf.setOwnedGrad(existing == null ? algebra.detachedCopy(incoming) : algebra.add(existing, incoming));
+        }
         return List.of();
     }
 

@@ -7,4 +7,10 @@ public interface Leaf<V> {
     V grad();
 
     void setGrad(V grad);
+
+    /**
+     * Stores a gradient that backward made and nothing else holds, so the value may free its
+     * memory as soon as it is replaced (unless it was handed out in between).
+     */
+    default void setOwnedGrad(V grad) { setGrad(grad); }
 }

@@ -1,6 +1,7 @@
 package dev.ember.optim;
 
 import dev.ember.autograd.GradMode;
+import dev.ember.tensor.OptimizerSupport;
 import dev.ember.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,9 @@ public final class ClipGrad {
     private static List<Tensor> grads(Iterable<? extends Tensor> params) {
         List<Tensor> grads = new ArrayList<>();
         for (Tensor p : params) {
-            if (p.grad() != null) grads.add(p.grad());
+            // used within the call only, so reading it does not pin its memory
+            Tensor grad = OptimizerSupport.gradientOf(p);
+            if (grad != null) grads.add(grad);
         }
         return grads;
     }

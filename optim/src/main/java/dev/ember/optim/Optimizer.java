@@ -34,6 +34,12 @@ public abstract class Optimizer {
     private final Map<String, Object> defaults;
     private final List<ParamGroup> paramGroups = new ArrayList<>();
     private final Map<Tensor, Map<String, Object>> state = new IdentityHashMap<>();
+    /**
+     * This package's optimizers use a gradient only within {@link #update}, so reading it does not
+     * pin its memory (see {@link OptimizerSupport#gradientOf}); a subclass elsewhere may keep it in
+     * its state, so it gets the gradient the way user code does.
+     */
+    private final boolean builtIn = getClass().getPackageName().equals(Optimizer.class.getPackageName());
 
     protected Optimizer(String name, Iterable<?> params, OptimizerOptions<?> options) {
         this.name = name;
@@ -94,7 +100,7 @@ public abstract class Optimizer {
         try (GradMode.Guard noGrad = GradMode.noGrad()) {
             for (ParamGroup group : paramGroups) {
                 for (Tensor param : group.params()) {
-                    Tensor grad = param.grad();
+                    Tensor grad = builtIn ? OptimizerSupport.gradientOf(param) : param.grad();
                     if (grad == null) continue;
                     update(group, param, grad, state.computeIfAbsent(param, p -> new LinkedHashMap<>()));
                 }
@@ -120,7 +126,7 @@ public abstract class Optimizer {
         try (GradMode.Guard noGrad = GradMode.noGrad()) {
             for (ParamGroup group : paramGroups) {
                 for (Tensor param : group.params()) {
-                    Tensor grad = param.grad();
+                    Tensor grad = OptimizerSupport.gradientOf(param);
                     if (grad == null) continue;
                     if (setToNone) {
                         param.setGrad(null);

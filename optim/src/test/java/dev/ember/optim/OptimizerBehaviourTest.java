@@ -56,6 +56,43 @@ class OptimizerBehaviourTest {
     }
 
     @Test
+    void zeroGradFreesTheGradientsNoOneWasHandedAndTheNextStepsStayExact() {
+        var cpu = dev.ember.devices.BackendRegistry.get(dev.ember.devices.Device.CPU);
+        long size = 1L << 20;
+        Tensor w = Tensor.zeros(size).requiresGrad_(true);
+        Tensor x = Tensor.ones(size).mul(2);
+        Optimizer sgd = new SGD(List.of(w), 0.5);
+        for (int step = 1; step <= 3; step++) {
+            w.mul(x).sum().backward();
+            sgd.step();
+            long before = cpu.liveBytes();
+            sgd.zeroGrad();
+            assertTrue(before - cpu.liveBytes() >= 4 * size, "step " + step + ": the 4 MB gradient is freed at once");
+            assertArrayEquals(new float[] {-step, -step}, w.narrow(0, 0, 2).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void clippingAndSteppingDoNotPinTheGradientButReadingItDoes() {
+        var cpu = dev.ember.devices.BackendRegistry.get(dev.ember.devices.Device.CPU);
+        long size = 1L << 20;
+        Tensor w = Tensor.zeros(size).requiresGrad_(true);
+        Optimizer adam = new Adam(List.of(w), 0.1);
+        w.sum().backward();
+        ClipGrad.clipGradNorm(List.of(w), 1.0);
+        adam.step();
+        long before = cpu.liveBytes();
+        adam.zeroGrad();
+        assertTrue(before - cpu.liveBytes() >= 4 * size, "clipping and the step left the gradient unpinned");
+
+        w.sum().backward();
+        Tensor read = w.grad();
+        adam.zeroGrad();
+        assertFalse(read.isClosed());
+        assertEquals(1f, read.narrow(0, 0, 1).item(), 0f);
+    }
+
+    @Test
     void stateDictIndexesParametersThroughTheGroups() {
         Tensor a = Tensor.ones(2).requiresGrad_(true);
         Tensor b = Tensor.ones(3).requiresGrad_(true);

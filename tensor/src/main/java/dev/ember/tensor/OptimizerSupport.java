@@ -53,6 +53,14 @@ public final class OptimizerSupport {
         return true;
     }
 
+    /**
+     * {@code param}'s gradient, or null, for an optimizer's or a gradient utility's own use within
+     * the call: unlike {@link Tensor#grad()} this does not count as handing it out, so zeroGrad
+     * and the next backward may still free its memory at once. The caller must not keep it (nor a
+     * view of it) past the call.
+     */
+    public static Tensor gradientOf(Tensor param) { return param.gradWithoutHandingOut(); }
+
     /** Takes {@code tensor}'s memory out of every open memory scope of this thread: optimizer state lives across steps. */
     public static Tensor keepAcrossScopes(Tensor tensor) {
         MemoryScope.keepStorage(tensor.storage);

@@ -38,6 +38,14 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     private boolean requiresGrad;
     private Tensor grad;
+    /**
+     * Set on a leaf's gradient that backward made and that {@link #grad()} has not handed out
+     * since: nothing outside the engine and the built-in optimizers can hold it, so replacing it
+     * (zeroGrad, the next accumulation) frees its memory at once. Why: a training step's dropped
+     * gradients otherwise wait for a collection, and memory grew by the parameters' size every
+     * step until a GC (an MLP step: about 1 MB; RSS 840 MiB against PyTorch's 644).
+     */
+    private boolean freeWhenReplaced;
     Node<Tensor> gradFn;
     int outputIndex;
     private AccumulateGradient<Tensor> accumulator;
@@ -952,7 +960,11 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     /** The accumulated gradient of a leaf (or of a tensor that called {@link #retainGrad()}), or null. */
     @Override
-    public Tensor grad() { return grad; }
+    public Tensor grad() {
+        Tensor gradient = grad;
+        if (gradient != null) gradient.freeWhenReplaced = false;
+        return gradient;
+    }
 
     @Override
     public void setGrad(Tensor gradient) {
@@ -962,7 +974,33 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
         }
         // A gradient outlives the memory scope of the step that computed it.
         if (gradient != null) MemoryScope.keepStorage(gradient.storage);
+        Tensor replaced = grad;
         grad = gradient;
+        if (replaced != null && replaced.freeWhenReplaced && (gradient == null || gradient.storage != replaced.storage)) {
+            replaced.freeWhenReplaced = false;
+            replaced.close();
+        }
+    }
+
+    /** The gradient for the engine and the built-in optimizers: unlike {@link #grad()}, not a hand-out. */
+    Tensor gradWithoutHandingOut() { return grad; }
+
+    /** Stores a gradient that backward made and nothing else holds: replacing it frees it, unless handed out. */
+    void storeOwnedGrad(Tensor gradient) {
+        setGrad(gradient);
+        gradient.freeWhenReplaced = true;
+    }
+
+    /**
+     * The engine's view of this leaf: it reads the gradient without handing it out and marks
+     * the gradients it stores as its own.
+     */
+    private final class GradientSlot implements Leaf<Tensor> {
+        @Override public Tensor grad() { return gradWithoutHandingOut(); }
+
+        @Override public void setGrad(Tensor gradient) { Tensor.this.setGrad(gradient); }
+
+        @Override public void setOwnedGrad(Tensor gradient) { storeOwnedGrad(gradient); }
     }
 
     /** The backward function that made this tensor, or null for leaves. */
@@ -1056,7 +1094,7 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
     }
 
     synchronized AccumulateGradient<Tensor> accumulator() {
-        if (accumulator == null) accumulator = new AccumulateGradient<>(this, TensorAlgebra.INSTANCE);
+        if (accumulator == null) accumulator = new AccumulateGradient<>(new GradientSlot(), TensorAlgebra.INSTANCE);
         return accumulator;
     }
 

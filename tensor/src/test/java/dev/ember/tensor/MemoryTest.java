@@ -57,6 +57,56 @@ class MemoryTest {
     }
 
     @Test
+    void aGradientNobodyWasHandedIsFreedAsSoonAsItIsDropped() {
+        Tensor w = Tensor.zeros(BIG).requiresGrad_(true);
+        Tensor x = Tensor.ones(BIG).mul(3);
+        w.mul(x).sum().backward();
+        long before = cpu().liveBytes();
+        w.setGrad(null);   // what zeroGrad does
+        assertTrue(before - cpu().liveBytes() >= 4 * BIG, "the 4 MB gradient is freed without a collection");
+        w.mul(x).sum().backward();
+        assertArrayEquals(new float[] {3, 3}, w.grad().narrow(0, 0, 2).toFloatArray(), 0f);
+    }
+
+    @Test
+    void aGradientHandedOutStaysValidAfterItIsDropped() {
+        Tensor w = Tensor.zeros(4).requiresGrad_(true);
+        w.mul(Tensor.of(new float[] {1, 2, 3, 4})).sum().backward();
+        Tensor handedOut = w.grad();
+        w.setGrad(null);
+        w.mul(Tensor.of(new float[] {5, 6, 7, 8})).sum().backward();
+        assertFalse(handedOut.isClosed());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, handedOut.toFloatArray(), 0f);
+        assertArrayEquals(new float[] {5, 6, 7, 8}, w.grad().toFloatArray(), 0f);
+    }
+
+    @Test
+    void accumulatingIntoAGradientNobodyWasHandedFreesTheOldOne() {
+        Tensor w = Tensor.zeros(BIG).requiresGrad_(true);
+        Tensor x = Tensor.ones(BIG).mul(2);
+        try (var scope = MemoryScope.open()) {
+            w.mul(x).sum().backward();
+        }
+        long afterFirst = cpu().liveBytes();
+        try (var scope = MemoryScope.open()) {   // frees the step's intermediates; the sum of the gradients survives
+            w.mul(x).sum().backward();
+        }
+        assertTrue(cpu().liveBytes() <= afterFirst, "live " + cpu().liveBytes() + " after the first backward " + afterFirst);
+        assertArrayEquals(new float[] {4, 4}, w.grad().narrow(0, 0, 2).toFloatArray(), 0f);
+    }
+
+    @Test
+    void aGradientAssignedByTheUserIsNeverFreedByReplacingIt() {
+        Tensor w = Tensor.zeros(3).requiresGrad_(true);
+        Tensor mine = Tensor.of(new float[] {1, 2, 3});
+        w.setGrad(mine);
+        w.mul(2).sum().backward();   // accumulates into a new gradient
+        w.setGrad(null);
+        assertFalse(mine.isClosed());
+        assertArrayEquals(new float[] {1, 2, 3}, mine.toFloatArray(), 0f);
+    }
+
+    @Test
     void closingATensorFreesItsMemoryAtOnce() {
         Tensor big = Tensor.zeros(BIG);
         long before = cpu().liveBytes();
