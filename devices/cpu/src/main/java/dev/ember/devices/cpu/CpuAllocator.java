@@ -230,6 +230,7 @@ public final class CpuAllocator {
         long live = LIVE.addAndGet(rounded);
         if (live <= gcThreshold && live <= MEMORY_LIMIT) return;
         LIVE.addAndGet(-rounded);
+        boolean youngCollectionFellShort = false;
         synchronized (GC_LOCK) {
             if (LIVE.get() + rounded > gcThreshold || LIVE.get() + rounded > MEMORY_LIMIT) {
                 // A working set that stays live just under the threshold (a dataset held in
@@ -242,7 +243,7 @@ public final class CpuAllocator {
                 if (leastLive + MIN_GC_THRESHOLD / 4 > gcThreshold) {
                     gcThreshold = Math.min(gcThreshold + MIN_GC_THRESHOLD, Math.max(MEMORY_LIMIT, MIN_GC_THRESHOLD));
                 }
-                collect(rounded);
+                youngCollectionFellShort = collect(rounded);
                 LEAST_LIVE_SINCE_COLLECTION.set(LIVE.get());
             }
             live = LIVE.addAndGet(rounded);
@@ -252,8 +253,12 @@ public final class CpuAllocator {
                         + " bytes are live and the limit is " + MEMORY_LIMIT
                         + " bytes (set -Dember.cpu.memoryLimit, or close tensors / use a memory scope)");
             }
-            if (live > gcThreshold) {
-                // what is still live after a full GC is the working set: leave it room to grow
+            if (live > gcThreshold || (youngCollectionFellShort && 2 * live > gcThreshold)) {
+                // What is still live after a full GC is the working set: leave it as much room
+                // again. Also when it fits under the threshold but left a young collection too
+                // little room: in a loop over 40 MB tensors (live ~160 MB of 256) every
+                // few calls ran a young and then a full collection (210 full GCs of 20-40 ms in
+                // 27 s; add at 1e7 took 30-60 ms a call).
                 gcThreshold = Math.max(MIN_GC_THRESHOLD, Math.min(2 * live, Long.MAX_VALUE / 4));
             }
         }
@@ -265,12 +270,19 @@ public final class CpuAllocator {
      * comes first: most buffers belong to tensors that died young, and it costs 1-3 ms where a full
      * {@link System#gc()} costs 10-25 ms. It counts only once that has made real room (a
      * quarter of the minimum threshold): one freed buffer may be enough for this allocation, but
-     * then the next one would collect again. The full collection runs when that was not enough.
+     * then the next one would collect again. The full collection runs when that was not enough,
+     * as soon as the reclaimer stops freeing more (waiting out all eight pauses cost 12.75 ms).
+     * Returns true when a young collection ran but could not make that room: then the threshold
+     * must leave the working set more of it.
      */
-    private static void collect(long rounded) {
-        if (YoungCollection.run() && awaitRoom(rounded + MIN_GC_THRESHOLD / 4, rounded, 50_000L, 8, false)) return;
+    private static boolean collect(long rounded) {
+        long room = rounded + MIN_GC_THRESHOLD / 4;
+        boolean young = YoungCollection.run();
+        if (young && awaitRoom(room, rounded, 50_000L, 8, true)) return false;
         System.gc();
-        awaitRoom(rounded, rounded, 1_000_000L, 9, true);
+        // the same room, not just this allocation's: what is live once freeing stalls is the working set
+        awaitRoom(room, rounded, 1_000_000L, 9, true);
+        return young;
     }
 
     /**
