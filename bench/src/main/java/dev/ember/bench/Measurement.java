@@ -1,5 +1,7 @@
 package dev.ember.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.function.Supplier;
 
 /**
@@ -8,7 +10,8 @@ import java.util.function.Supplier;
  * <ol>
  * <li>Warm-up: calls for at least {@link Settings#warmUpNanos()}, then in windows of about
  *     {@link Settings#repeatNanos()} (at least {@link #MIN_WINDOW_CALLS} calls each) until three
- *     windows in a row fail to beat the fastest window so far by 10 %, or
+ *     windows in a row fail to beat the fastest window so far by 10 % while the JIT compiles
+ *     nothing, or
  *     {@link Settings#maxWarmUpNanos()} has passed. A JIT compiles Ember's kernels only after many
  *     calls of interpreted code, which for slow ops takes more than a fixed second; PyTorch is
  *     steady at once and leaves after 3 windows.</li>
@@ -34,6 +37,15 @@ final class Measurement {
      */
     static final int MIN_WINDOW_CALLS = 10;
 
+    /**
+     * Why the JIT must be idle too: each workload runs in a fresh JVM, where the compilers are
+     * still at work on its kernels for seconds, and a window can miss a 10 % gain while they are.
+     * Measured in fresh processes with the time criterion alone: add at 1e6 timed 1.97 ms in its
+     * first repeat and 0.62 ms in its tenth, Linear(16, 16) forward + backward 110-148 us against
+     * 37 us in a process that had run other workloads first.
+     */
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
     // Results go here so that the JIT cannot drop a call whose value is unused.
     private static volatile Object sink;
 
@@ -48,8 +60,9 @@ final class Measurement {
         double fastest = Double.MAX_VALUE;
         int windowsWithoutGain = 0;
         while (windowsWithoutGain < STEADY_WINDOWS && System.nanoTime() - start < settings.maxWarmUpNanos()) {
+            long compiledBefore = compilationMillis();
             estimate = timePerCall(call, Math.max(MIN_WINDOW_CALLS, callsFilling(settings.repeatNanos(), estimate)));
-            if (estimate < IMPROVEMENT * fastest) windowsWithoutGain = 0;
+            if (estimate < IMPROVEMENT * fastest || compilationMillis() != compiledBefore) windowsWithoutGain = 0;
             else windowsWithoutGain++;
             fastest = Math.min(fastest, estimate);
         }
@@ -58,6 +71,11 @@ final class Measurement {
         for (int r = 0; r < perCall.length; r++) perCall[r] = timePerCall(call, perRepeat);
         sink = null;
         return perCall;
+    }
+
+    /** Total time the JIT's compilers have worked, or 0 where the JVM does not tell. */
+    private static long compilationMillis() {
+        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : 0;
     }
 
     private static long callsFilling(long nanos, double perCall) { return Math.max(1, Math.round(nanos / perCall)); }
