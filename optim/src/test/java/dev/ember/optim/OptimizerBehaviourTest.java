@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ember.devices.Backend;
+import dev.ember.devices.BackendRegistry;
 import dev.ember.devices.DType;
+import dev.ember.devices.Device;
 import dev.ember.nn.Linear;
 import dev.ember.nn.Module;
 import dev.ember.tensor.MemoryScope;
@@ -24,6 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Optimizer mechanics: grads, groups, state dicts, validation, fused kernels on large and odd layouts. */
 class OptimizerBehaviourTest {
+
+    private static Backend cpu() { return BackendRegistry.get(Device.CPU); }
 
     static Stream<Arguments> cases() {
         return Problem.list(Problem.FIXTURE.get("optimizers")).stream().map(Problem::map)
@@ -57,7 +62,6 @@ class OptimizerBehaviourTest {
 
     @Test
     void zeroGradFreesTheGradientsNoOneWasHandedAndTheNextStepsStayExact() {
-        var cpu = dev.ember.devices.BackendRegistry.get(dev.ember.devices.Device.CPU);
         long size = 1L << 20;
         Tensor w = Tensor.zeros(size).requiresGrad_(true);
         Tensor x = Tensor.ones(size).mul(2);
@@ -65,25 +69,24 @@ class OptimizerBehaviourTest {
         for (int step = 1; step <= 3; step++) {
             w.mul(x).sum().backward();
             sgd.step();
-            long before = cpu.liveBytes();
+            long before = cpu().liveBytes();
             sgd.zeroGrad();
-            assertTrue(before - cpu.liveBytes() >= 4 * size, "step " + step + ": the 4 MB gradient is freed at once");
+            assertTrue(before - cpu().liveBytes() >= 4 * size, "step " + step + ": the 4 MB gradient is freed at once");
             assertArrayEquals(new float[] {-step, -step}, w.narrow(0, 0, 2).toFloatArray(), 0f);
         }
     }
 
     @Test
     void clippingAndSteppingDoNotPinTheGradientButReadingItDoes() {
-        var cpu = dev.ember.devices.BackendRegistry.get(dev.ember.devices.Device.CPU);
         long size = 1L << 20;
         Tensor w = Tensor.zeros(size).requiresGrad_(true);
         Optimizer adam = new Adam(List.of(w), 0.1);
         w.sum().backward();
         ClipGrad.clipGradNorm(List.of(w), 1.0);
         adam.step();
-        long before = cpu.liveBytes();
+        long before = cpu().liveBytes();
         adam.zeroGrad();
-        assertTrue(before - cpu.liveBytes() >= 4 * size, "clipping and the step left the gradient unpinned");
+        assertTrue(before - cpu().liveBytes() >= 4 * size, "clipping and the step left the gradient unpinned");
 
         w.sum().backward();
         Tensor read = w.grad();
