@@ -304,25 +304,60 @@ final class BinaryKernels {
             r.intoMemorySegment(o, (oo + i) * 4, ORDER, mask);
             return;
         }
-        for (; i < n; i++) {
-            float x = a.getAtIndex(Elements.F32, ao + i * as);
-            float y = b.getAtIndex(Elements.F32, bo + i * bs);
-            float r = switch (op) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> x * y;
-                case DIV -> x / y;
-                case MAXIMUM -> Math.max(x, y);
-                case THRESHOLD_BACKWARD -> y <= 0 ? 0f : x;
-                case GELU_BACKWARD -> x * SmoothActivations.geluDerivative(y);
-                case GELU_TANH_BACKWARD -> (float) (x * SmoothActivations.geluTanhDerivative(y));
-                case SILU_BACKWARD -> (float) (x * SmoothActivations.siluDerivative(y));
-                case TANH_BACKWARD -> x * (1 - y * y);
-                case SIGMOID_BACKWARD -> x * (1 - y) * y;
-                default -> Math.min(x, y);
-            };
-            o.setAtIndex(Elements.F32, oo + i, r);
+        if (i < n) floatScalarRow(op, a, ao, as, b, bo, bs, o, oo, i, n);
+    }
+
+    /**
+     * Elements {@code [from, n)} one at a time (small heap-backed or strided operands). One loop
+     * per op, not a switch inside one loop: with the switch in the loop, C2 hoisted a check
+     * speculated from the profile out of it, the next op failed it, and the row's method was
+     * recompiled about twice a second for a whole CNN training epoch (half the speed).
+     */
+    private static void floatScalarRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                       MemorySegment o, long oo, long from, long n) {
+        switch (op) {
+            case ADD -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) + fa(b, bo, bs, i)); }
+            case SUB -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) - fa(b, bo, bs, i)); }
+            case MUL -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) * fa(b, bo, bs, i)); }
+            case DIV -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) / fa(b, bo, bs, i)); }
+            case MAXIMUM -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, Math.max(fa(a, ao, as, i), fa(b, bo, bs, i))); }
+            case MINIMUM -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, Math.min(fa(a, ao, as, i), fa(b, bo, bs, i))); }
+            case THRESHOLD_BACKWARD -> {
+                for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, fa(b, bo, bs, i) <= 0 ? 0f : fa(a, ao, as, i));
+            }
+            case GELU_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) * SmoothActivations.geluDerivative(fa(b, bo, bs, i)));
+                }
+            }
+            case GELU_TANH_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, (float) (fa(a, ao, as, i) * SmoothActivations.geluTanhDerivative(fa(b, bo, bs, i))));
+                }
+            }
+            case SILU_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, (float) (fa(a, ao, as, i) * SmoothActivations.siluDerivative(fa(b, bo, bs, i))));
+                }
+            }
+            case TANH_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    float y = fa(b, bo, bs, i);
+                    o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) * (1 - y * y));
+                }
+            }
+            case SIGMOID_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    float y = fa(b, bo, bs, i);
+                    o.setAtIndex(Elements.F32, oo + i, fa(a, ao, as, i) * (1 - y) * y);
+                }
+            }
+            default -> throw new IllegalStateException(op + " is not vectorised");
         }
+    }
+
+    private static float fa(MemorySegment s, long offset, long stride, long i) {
+        return s.getAtIndex(Elements.F32, offset + i * stride);
     }
 
     private static long floatAdd(MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs, MemorySegment o, long oo,
@@ -466,24 +501,50 @@ final class BinaryKernels {
             }
             default -> throw new IllegalStateException(op + " is not vectorised");
         }
-        for (; i < n; i++) {
-            double x = a.getAtIndex(Elements.F64, ao + i * as);
-            double y = b.getAtIndex(Elements.F64, bo + i * bs);
-            double r = switch (op) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> x * y;
-                case DIV -> x / y;
-                case MAXIMUM -> Math.max(x, y);
-                case THRESHOLD_BACKWARD -> y <= 0 ? 0.0 : x;
-                case GELU_TANH_BACKWARD -> x * SmoothActivations.geluTanhDerivative(y);
-                case SILU_BACKWARD -> x * SmoothActivations.siluDerivative(y);
-                case TANH_BACKWARD -> x * (1 - y * y);
-                case SIGMOID_BACKWARD -> x * (1 - y) * y;
-                default -> Math.min(x, y);
-            };
-            o.setAtIndex(Elements.F64, oo + i, r);
+        if (i < n) doubleScalarRow(op, a, ao, as, b, bo, bs, o, oo, i, n);
+    }
+
+    /** {@link #floatScalarRow} for float64: one loop per op. */
+    private static void doubleScalarRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
+                                        MemorySegment o, long oo, long from, long n) {
+        switch (op) {
+            case ADD -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) + da(b, bo, bs, i)); }
+            case SUB -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) - da(b, bo, bs, i)); }
+            case MUL -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) * da(b, bo, bs, i)); }
+            case DIV -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) / da(b, bo, bs, i)); }
+            case MAXIMUM -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.max(da(a, ao, as, i), da(b, bo, bs, i))); }
+            case MINIMUM -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.min(da(a, ao, as, i), da(b, bo, bs, i))); }
+            case THRESHOLD_BACKWARD -> {
+                for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, da(b, bo, bs, i) <= 0 ? 0.0 : da(a, ao, as, i));
+            }
+            case GELU_TANH_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) * SmoothActivations.geluTanhDerivative(da(b, bo, bs, i)));
+                }
+            }
+            case SILU_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) * SmoothActivations.siluDerivative(da(b, bo, bs, i)));
+                }
+            }
+            case TANH_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    double y = da(b, bo, bs, i);
+                    o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) * (1 - y * y));
+                }
+            }
+            case SIGMOID_BACKWARD -> {
+                for (long i = from; i < n; i++) {
+                    double y = da(b, bo, bs, i);
+                    o.setAtIndex(Elements.F64, oo + i, da(a, ao, as, i) * (1 - y) * y);
+                }
+            }
+            default -> throw new IllegalStateException(op + " is not vectorised");
         }
+    }
+
+    private static double da(MemorySegment s, long offset, long stride, long i) {
+        return s.getAtIndex(Elements.F64, offset + i * stride);
     }
 
     private static VectorOperators.Comparison comparison(BinaryOp op) {
@@ -513,11 +574,7 @@ final class BinaryKernels {
                 zero.blend((byte) 1, mask.cast(FLOAT_MASK_BYTES)).intoMemorySegment(o, oo + i, ORDER);
             }
         }
-        for (; i < n; i++) {
-            float x = a.getAtIndex(Elements.F32, ao + i * as);
-            float y = b.getAtIndex(Elements.F32, bo + i * bs);
-            o.set(Elements.I8, oo + i * os, test(op, x, y) ? (byte) 1 : (byte) 0);
-        }
+        if (i < n) predicateScalarRow(op, true, a, ao, as, b, bo, bs, o, oo, os, i, n);
     }
 
     private static void doublePredicateRow(BinaryOp op, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
@@ -534,26 +591,46 @@ final class BinaryKernels {
                 zero.blend((byte) 1, mask.cast(DOUBLE_MASK_BYTES)).intoMemorySegment(o, oo + i, ORDER);
             }
         }
-        for (; i < n; i++) {
-            double x = a.getAtIndex(Elements.F64, ao + i * as);
-            double y = b.getAtIndex(Elements.F64, bo + i * bs);
-            o.set(Elements.I8, oo + i * os, test(op, x, y) ? (byte) 1 : (byte) 0);
+        if (i < n) predicateScalarRow(op, false, a, ao, as, b, bo, bs, o, oo, os, i, n);
+    }
+
+    /**
+     * Elements {@code [from, n)} of a comparison or logical op one at a time, float32 or float64
+     * read as double; one loop per op for the reason given at {@link #floatScalarRow}.
+     */
+    private static void predicateScalarRow(BinaryOp op, boolean single, MemorySegment a, long ao, long as, MemorySegment b,
+                                           long bo, long bs, MemorySegment o, long oo, long os, long from, long n) {
+        switch (op) {
+            case EQ -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) == value(single, b, bo, bs, i)); }
+            case NE -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) != value(single, b, bo, bs, i)); }
+            case LT -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) < value(single, b, bo, bs, i)); }
+            case LE -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) <= value(single, b, bo, bs, i)); }
+            case GT -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) > value(single, b, bo, bs, i)); }
+            case GE -> { for (long i = from; i < n; i++) truth(o, oo + i * os, value(single, a, ao, as, i) >= value(single, b, bo, bs, i)); }
+            case LOGICAL_AND -> {
+                for (long i = from; i < n; i++) {
+                    truth(o, oo + i * os, value(single, a, ao, as, i) != 0 && value(single, b, bo, bs, i) != 0);
+                }
+            }
+            case LOGICAL_OR -> {
+                for (long i = from; i < n; i++) {
+                    truth(o, oo + i * os, value(single, a, ao, as, i) != 0 || value(single, b, bo, bs, i) != 0);
+                }
+            }
+            case LOGICAL_XOR -> {
+                for (long i = from; i < n; i++) {
+                    truth(o, oo + i * os, (value(single, a, ao, as, i) != 0) != (value(single, b, bo, bs, i) != 0));
+                }
+            }
+            default -> throw new IllegalStateException(op + " is not a predicate");
         }
     }
 
-    /** One comparison or logical op (the scalar path; the hot comparisons take the vector loop). */
-    private static boolean test(BinaryOp op, double x, double y) {
-        return switch (op) {
-            case EQ -> x == y;
-            case NE -> x != y;
-            case LT -> x < y;
-            case LE -> x <= y;
-            case GT -> x > y;
-            case GE -> x >= y;
-            case LOGICAL_AND -> x != 0 && y != 0;
-            case LOGICAL_OR -> x != 0 || y != 0;
-            case LOGICAL_XOR -> (x != 0) != (y != 0);
-            default -> throw new IllegalStateException(op + " is not a predicate");
-        };
+    private static double value(boolean single, MemorySegment s, long offset, long stride, long i) {
+        return single ? s.getAtIndex(Elements.F32, offset + i * stride) : s.getAtIndex(Elements.F64, offset + i * stride);
+    }
+
+    private static void truth(MemorySegment o, long index, boolean value) {
+        o.set(Elements.I8, index, value ? (byte) 1 : (byte) 0);
     }
 }

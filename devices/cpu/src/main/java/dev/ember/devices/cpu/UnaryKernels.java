@@ -179,25 +179,6 @@ final class UnaryKernels {
         }
     }
 
-    /** The tail of a vectorised run: only the ops that {@link #floatRow} vectorises reach here. */
-    private static double scalar(UnaryOp op, double x) {
-        return switch (op) {
-            case NEG -> -x;
-            case ABS -> Math.abs(x);
-            case SQRT -> Math.sqrt(x);
-            case SQUARE -> x * x;
-            case RELU -> Math.max(x, 0.0);
-            case EXP -> Math.exp(x);
-            case LOG -> Math.log(x);
-            case TANH -> Math.tanh(x);
-            case SIGMOID -> SpecialFunctions.sigmoid(x);
-            case GELU -> SmoothActivations.gelu(x);
-            case GELU_TANH -> SmoothActivations.geluTanh(x);
-            case SILU -> SmoothActivations.silu(x);
-            default -> throw new IllegalStateException(op + " is not vectorised");
-        };
-    }
-
     private static FloatVector fload(MemorySegment s, long index) {
         return FloatVector.fromMemorySegment(FS, s, index * Float.BYTES, ORDER);
     }
@@ -254,11 +235,67 @@ final class UnaryKernels {
         r.intoMemorySegment(o, (oo + from) * 4, ORDER, mask);
     }
 
-    /** Elements {@code [from, n)} one at a time; its own method so that its traps do not recompile the dispatch. */
+    /**
+     * Elements {@code [from, n)} one at a time, in double as the reference loops compute. One loop
+     * per op rather than a switch inside one loop: C2 speculates on the profile of a switch inside
+     * a loop, and a later op then traps and recompiles the method (see BinaryKernels.floatScalarRow).
+     */
     private static void floatTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
-        for (long i = from; i < n; i++) {
-            float x = a.getAtIndex(Elements.F32, ao + i);
-            o.setAtIndex(Elements.F32, oo + i, op == UnaryOp.GELU ? SmoothActivations.gelu(x) : (float) scalar(op, x));
+        switch (op) {
+            case NEG -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, -a.getAtIndex(Elements.F32, ao + i)); }
+            case ABS -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, Math.abs(a.getAtIndex(Elements.F32, ao + i))); }
+            case SQRT -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) Math.sqrt(a.getAtIndex(Elements.F32, ao + i))); }
+            case SQUARE -> {
+                for (long i = from; i < n; i++) {
+                    double x = a.getAtIndex(Elements.F32, ao + i);
+                    o.setAtIndex(Elements.F32, oo + i, (float) (x * x));
+                }
+            }
+            case RELU -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, Math.max(a.getAtIndex(Elements.F32, ao + i), 0f)); }
+            case EXP -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) Math.exp(a.getAtIndex(Elements.F32, ao + i))); }
+            case LOG -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) Math.log(a.getAtIndex(Elements.F32, ao + i))); }
+            case TANH -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, (float) Math.tanh(a.getAtIndex(Elements.F32, ao + i))); }
+            case SIGMOID -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, (float) SpecialFunctions.sigmoid(a.getAtIndex(Elements.F32, ao + i)));
+                }
+            }
+            case GELU -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F32, oo + i, SmoothActivations.gelu(a.getAtIndex(Elements.F32, ao + i))); }
+            case GELU_TANH -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, (float) SmoothActivations.geluTanh((double) a.getAtIndex(Elements.F32, ao + i)));
+                }
+            }
+            case SILU -> {
+                for (long i = from; i < n; i++) {
+                    o.setAtIndex(Elements.F32, oo + i, (float) SmoothActivations.silu((double) a.getAtIndex(Elements.F32, ao + i)));
+                }
+            }
+            default -> throw new IllegalStateException(op + " is not vectorised");
+        }
+    }
+
+    /** {@link #floatTail} for float64. */
+    private static void doubleTail(UnaryOp op, MemorySegment a, long ao, MemorySegment o, long oo, long from, long n) {
+        switch (op) {
+            case NEG -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, -a.getAtIndex(Elements.F64, ao + i)); }
+            case ABS -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.abs(a.getAtIndex(Elements.F64, ao + i))); }
+            case SQRT -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.sqrt(a.getAtIndex(Elements.F64, ao + i))); }
+            case SQUARE -> {
+                for (long i = from; i < n; i++) {
+                    double x = a.getAtIndex(Elements.F64, ao + i);
+                    o.setAtIndex(Elements.F64, oo + i, x * x);
+                }
+            }
+            case RELU -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.max(a.getAtIndex(Elements.F64, ao + i), 0.0)); }
+            case EXP -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.exp(a.getAtIndex(Elements.F64, ao + i))); }
+            case LOG -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.log(a.getAtIndex(Elements.F64, ao + i))); }
+            case TANH -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, Math.tanh(a.getAtIndex(Elements.F64, ao + i))); }
+            case SIGMOID -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, SpecialFunctions.sigmoid(a.getAtIndex(Elements.F64, ao + i))); }
+            case GELU -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, SmoothActivations.gelu(a.getAtIndex(Elements.F64, ao + i))); }
+            case GELU_TANH -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, SmoothActivations.geluTanh(a.getAtIndex(Elements.F64, ao + i))); }
+            case SILU -> { for (long i = from; i < n; i++) o.setAtIndex(Elements.F64, oo + i, SmoothActivations.silu(a.getAtIndex(Elements.F64, ao + i))); }
+            default -> throw new IllegalStateException(op + " is not vectorised");
         }
     }
 
@@ -366,7 +403,7 @@ final class UnaryKernels {
             case SILU -> { for (; i < bound; i += step) SmoothActivations.silu(dload(a, ao + i)).intoMemorySegment(o, (oo + i) * 8, ORDER); }
             default -> { return false; }
         }
-        for (; i < n; i++) o.setAtIndex(Elements.F64, oo + i, scalar(op, a.getAtIndex(Elements.F64, ao + i)));
+        if (i < n) doubleTail(op, a, ao, o, oo, i, n);
         return true;
     }
 }
