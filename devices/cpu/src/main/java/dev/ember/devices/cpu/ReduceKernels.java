@@ -7,6 +7,7 @@ import dev.ember.devices.Strided;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -194,21 +195,29 @@ final class ReduceKernels {
         });
     }
 
-    private static final VectorSpecies<Float> EIGHT_FLOATS = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Double> EIGHT_DOUBLES = DoubleVector.SPECIES_512;
+    /**
+     * The machine's widest double vector and the float vector with as many lanes (half its bits).
+     * Not fixed shapes: a 512-bit species on a machine without AVX-512 (this project's AMD VM
+     * exposes AVX2 only) is not compiled to vector instructions at all; the Vector API then runs
+     * its Java fallback, boxing every vector, and column sums took a third of the transformer's
+     * backward time.
+     */
+    private static final VectorSpecies<Double> WIDE_DOUBLES = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> NARROW_FLOATS =
+            VectorSpecies.of(float.class, VectorShape.forBitSize(WIDE_DOUBLES.vectorBitSize() / 2));
 
     /**
      * {@code acc[j] += row[j]} for float32 {@code row} at element offset {@code off}, widened to
-     * double as the generic path does, so the sums are the same to the bit; eight lanes at a time
-     * (a float vector of the double vector's lane count converts lane for lane).
+     * double as the generic path does, so the sums are the same to the bit; a float vector of the
+     * double vector's lane count converts lane for lane.
      */
     private static void addFloatRow(MemorySegment a, long off, double[] acc, int w) {
         int j = 0;
-        if (EIGHT_DOUBLES.length() == EIGHT_FLOATS.length()) {
-            for (int bound = EIGHT_FLOATS.loopBound(w); j < bound; j += EIGHT_FLOATS.length()) {
-                DoubleVector row = (DoubleVector) FloatVector.fromMemorySegment(EIGHT_FLOATS, a, (off + j) * Float.BYTES, ORDER)
-                        .convertShape(VectorOperators.F2D, EIGHT_DOUBLES, 0);
-                DoubleVector.fromArray(EIGHT_DOUBLES, acc, j).add(row).intoArray(acc, j);
+        if (WIDE_DOUBLES.length() == NARROW_FLOATS.length()) {
+            for (int bound = NARROW_FLOATS.loopBound(w); j < bound; j += NARROW_FLOATS.length()) {
+                DoubleVector row = (DoubleVector) FloatVector.fromMemorySegment(NARROW_FLOATS, a, (off + j) * Float.BYTES, ORDER)
+                        .convertShape(VectorOperators.F2D, WIDE_DOUBLES, 0);
+                DoubleVector.fromArray(WIDE_DOUBLES, acc, j).add(row).intoArray(acc, j);
             }
         }
         for (; j < w; j++) acc[j] += a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + j);
