@@ -11,10 +11,8 @@ final class Environment {
     private Environment() {}
 
     static void print() {
-        Results.info("ember.blas", "oneDNN 3.11 dnnl_sgemm (org.bytedeco:dnnl) for float32 products of at least 2^21 "
-                + "multiply-adds, split over Ember's pool with each part single-threaded; "
-                + openblas.OPENBLAS_VERSION.trim() + " (org.bytedeco:openblas, pthreads build, called single-threaded) "
-                + "for smaller products");
+        Results.info("ember.blas", openblas.OPENBLAS_VERSION.trim() + " (org.bytedeco:openblas, pthreads build; "
+                + "Ember's matmul calls it single-threaded and splits the product over its own pool)");
         int processors = Runtime.getRuntime().availableProcessors();
         Results.info("ember.threads", Integer.getInteger("ember.cpu.threads", processors) + " (ember.cpu.threads; "
                 + processors + " processors)");

@@ -25,7 +25,7 @@ import static dev.ember.devices.cpu.OperandChecks.sameShape;
 
 /**
  * The CPU backend: off-heap buffers ({@link CpuBuffer}), Vector API elementwise kernels and
- * reductions, OpenBLAS and oneDNN matmul, multithreaded above {@link Parallel#GRAIN_SIZE} elements.
+ * reductions, OpenBLAS matmul, multithreaded above {@link Parallel#GRAIN_SIZE} elements.
  * Found by {@code ServiceLoader}; every kernel checks its operands first.
  *
  * <pre>{@code

@@ -18,7 +18,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -268,80 +267,6 @@ final class Dnnl {
         private MemorySegment heapCopy() {
             if (heapCopy == null) heapCopy = arena.allocate(bytes, 64);
             return heapCopy;
-        }
-    }
-
-    /**
-     * One row-major float32 product {@code C = op(A) op(B)} (m x k times k x n) on the calling
-     * thread alone, for a part of a product that Ember's pool splits. oneDNN would otherwise
-     * wake its OpenMP team for every call (tens of microseconds each on this VM: an LSTM's
-     * per-step products got slower). OpenMP's thread count is per thread, so it is set to one
-     * around the call and put back: the same thread runs oneDNN's convolutions on both cores.
-     * No lock: sgemm keeps no state between calls. Addresses and leading dimensions are the
-     * caller's, already checked against its buffers.
-     *
-     * <pre>{@code
-     * Dnnl.sgemmOnThisThread(false, true, m, n, k, a, k, b, k, c, n);   // C = A B^T
-     * }</pre>
-     */
-    static void sgemmOnThisThread(boolean transA, boolean transB, long m, long n, long k,
-                                  long a, long lda, long b, long ldb, long c, long ldc) {
-        int previous = OpenMp.maxThreads();
-        if (previous != 1) OpenMp.setThreads(1);
-        try {
-            check(dnnl_sgemm(transA ? (byte) 'T' : (byte) 'N', transB ? (byte) 'T' : (byte) 'N', m, n, k, 1f,
-                    new MatmulKernel.ForeignFloatPointer(a), lda, new MatmulKernel.ForeignFloatPointer(b), ldb, 0f,
-                    new MatmulKernel.ForeignFloatPointer(c), ldc), "multiplying matrices");
-        } finally {
-            if (previous != 1) OpenMp.setThreads(previous);
-        }
-    }
-
-    /** True when oneDNN is loaded and so are the OpenMP calls {@link #sgemmOnThisThread} needs. */
-    static boolean sgemmAvailable() { return available() && OpenMp.GET_MAX_THREADS != null; }
-
-    /**
-     * libgomp's thread-count calls, looked up by soname: oneDNN's own libgomp is already loaded,
-     * so that is the one found. Null handles when it cannot be (matmul then stays on OpenBLAS).
-     */
-    private static final class OpenMp {
-        private static final MethodHandle GET_MAX_THREADS;
-        private static final MethodHandle SET_NUM_THREADS;
-
-        static {
-            MethodHandle get = null;
-            MethodHandle set = null;
-            if (available()) {
-                try {
-                    Linker linker = Linker.nativeLinker();
-                    SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
-                    get = linker.downcallHandle(gomp.find("omp_get_max_threads").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT), Linker.Option.critical(false));
-                    set = linker.downcallHandle(gomp.find("omp_set_num_threads").orElseThrow(),
-                            FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT), Linker.Option.critical(false));
-                } catch (RuntimeException unavailable) {
-                    get = null;
-                    set = null;
-                }
-            }
-            GET_MAX_THREADS = get;
-            SET_NUM_THREADS = set;
-        }
-
-        static int maxThreads() {
-            try {
-                return (int) GET_MAX_THREADS.invokeExact();
-            } catch (Throwable error) {
-                throw new IllegalStateException("omp_get_max_threads failed", error);
-            }
-        }
-
-        static void setThreads(int threads) {
-            try {
-                SET_NUM_THREADS.invokeExact(threads);
-            } catch (Throwable error) {
-                throw new IllegalStateException("omp_set_num_threads failed", error);
-            }
         }
     }
 

@@ -13,8 +13,7 @@ import java.util.Arrays;
 
 /**
  * Batched matrix product {@code [b, m, k] x [b, k, n] -> [b, m, n]}. float32 and float64
- * call a native GEMM directly on the buffers (no copy): oneDNN's sgemm for each part of a
- * float32 product split over the pool, OpenBLAS otherwise. A row-major or column-major operand
+ * call OpenBLAS GEMM directly on the buffers (no copy): a row-major or column-major operand
  * is passed with its own leading dimension, a transposed one as CblasTrans, and only an
  * operand with neither layout is first copied to a contiguous temporary. Other dtypes use
  * a plain triple loop (float16/bfloat16 accumulate in double, integers in long).
@@ -38,7 +37,7 @@ final class MatmulKernel {
     }
 
     /** A FloatPointer over memory JavaCPP does not own: it never frees the address. */
-    static final class ForeignFloatPointer extends FloatPointer {
+    private static final class ForeignFloatPointer extends FloatPointer {
         ForeignFloatPointer(long address) {
             super((Pointer) null);
             this.address = address;
@@ -186,28 +185,13 @@ final class MatmulKernel {
                 if (to <= from) continue;
                 if (alongN) {
                     long bPart = b + (transB ? from * ldb : from) * size;
-                    splitPart(t, transA, transB, m, to - from, k, a, lda, bPart, ldb, c + from * size, ldc);
+                    gemmPart(t, transA, transB, m, to - from, k, a, lda, bPart, ldb, c + from * size, ldc);
                 } else {
                     long aPart = a + (transA ? from : from * lda) * size;
-                    splitPart(t, transA, transB, to - from, n, k, aPart, lda, b, ldb, c + from * ldc * size, ldc);
+                    gemmPart(t, transA, transB, to - from, n, k, aPart, lda, b, ldb, c + from * ldc * size, ldc);
                 }
             }
         });
-    }
-
-    /**
-     * One thread's part of a split product. float32 goes to oneDNN's sgemm when it is loaded:
-     * single-threaded it measured 1.3-1.6x OpenBLAS's rate on parts of 128-512 squares (the
-     * bench's matmul 128 / 256 went from 58 / 324 to 39 / 195 us). Below the split size
-     * OpenBLAS stays: on a 64 square it was the faster (7.7 against 10.3 us).
-     */
-    private static void splitPart(DType t, boolean transA, boolean transB, long m, long n, long k,
-                                  long a, long lda, long b, long ldb, long c, long ldc) {
-        if (t == DType.FLOAT32 && Dnnl.sgemmAvailable()) {
-            Dnnl.sgemmOnThisThread(transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        } else {
-            gemmPart(t, transA, transB, m, n, k, a, lda, b, ldb, c, ldc);
-        }
     }
 
     private static void gemmPart(DType t, boolean transA, boolean transB, long m, long n, long k,
