@@ -58,7 +58,7 @@ class MatmulKernelTest {
 
     @Test
     void productsSplitOverThePoolMatchANaiveLoop() {
-        // past the split size (2^21 multiply-adds): float32 parts run oneDNN's sgemm, float64 OpenBLAS's
+        // past the split size (2^21 multiply-adds), where each thread multiplies its own part
         Random random = new Random(23);
         for (int trial = 0; trial < 12; trial++) {
             boolean tall = trial % 2 == 0;
@@ -67,7 +67,7 @@ class MatmulKernelTest {
             int k = 400 + random.nextInt(200);
             int batch = 1 + random.nextInt(2);
             for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-                // float32 rounding grows with the inner length: both BLAS libraries measured 3-7e-4 at k 270-450
+                // float32 rounding grows with the inner length: OpenBLAS and oneDNN measured 3-7e-4 at k 270-450
                 double tolerance = t == DType.FLOAT32 ? 3e-6 * k : 1e-12;
                 Strided a = Tensors.random(t, random, batch, m, k);
                 Strided b = Tensors.random(t, random, batch, k, n);
