@@ -213,12 +213,10 @@ final class ReduceKernels {
      */
     private static void addFloatRow(MemorySegment a, long off, double[] acc, int w) {
         int j = 0;
-        if (WIDE_DOUBLES.length() == NARROW_FLOATS.length()) {
-            for (int bound = NARROW_FLOATS.loopBound(w); j < bound; j += NARROW_FLOATS.length()) {
-                DoubleVector row = (DoubleVector) FloatVector.fromMemorySegment(NARROW_FLOATS, a, (off + j) * Float.BYTES, ORDER)
-                        .convertShape(VectorOperators.F2D, WIDE_DOUBLES, 0);
-                DoubleVector.fromArray(WIDE_DOUBLES, acc, j).add(row).intoArray(acc, j);
-            }
+        for (int bound = NARROW_FLOATS.loopBound(w); j < bound; j += NARROW_FLOATS.length()) {
+            DoubleVector row = (DoubleVector) FloatVector.fromMemorySegment(NARROW_FLOATS, a, (off + j) * Float.BYTES, ORDER)
+                    .convertShape(VectorOperators.F2D, WIDE_DOUBLES, 0);
+            DoubleVector.fromArray(WIDE_DOUBLES, acc, j).add(row).intoArray(acc, j);
         }
         for (; j < w; j++) acc[j] += a.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off + j);
     }
