@@ -109,6 +109,44 @@ final class Philox {
         }
     }
 
+    /** Consecutive counters whose words serve one group of {@code 4 * WORD_GROUP} consecutive elements. */
+    static final int WORD_GROUP = 64;
+    private static final int GROUP_ELEMENTS = 4 * WORD_GROUP;
+
+    /**
+     * A stream of one word per element: element {@code e} falls in group {@code g = e / 256} at
+     * {@code r = e % 256}, and gets word {@code r / 64} of counter {@code (offset + 64 g + r % 64, 0)},
+     * zero-extended. So a group's elements are word 0 of its 64 counters, then word 1, and so on:
+     * the words {@link #blocks} lays out per word are already in element order, 64 at a time.
+     * {@code out[j]} gets element {@code element + j}'s word, j = 0..count-1; any element may start
+     * the run, so chunks of a fill can split anywhere. {@code scratch} comes from
+     * {@link #wordScratch} for at least {@code count} elements.
+     */
+    static void words(long seed, long offset, long element, int count, long[] out, long[][] scratch) {
+        if (count <= 0) return;
+        long firstGroup = element / GROUP_ELEMENTS;
+        long groups = (element + count - 1) / GROUP_ELEMENTS - firstGroup + 1;
+        blocks(seed, offset + firstGroup * WORD_GROUP, (int) (groups * WORD_GROUP), scratch[0], scratch[1], scratch[2], scratch[3]);
+        for (int j = 0; j < count; ) {
+            long e = element + j;
+            int group = (int) (e / GROUP_ELEMENTS - firstGroup);
+            int within = (int) (e % GROUP_ELEMENTS);
+            int lane = within % WORD_GROUP;
+            int n = Math.min(WORD_GROUP - lane, count - j);
+            System.arraycopy(scratch[within / WORD_GROUP], group * WORD_GROUP + lane, out, j, n);
+            j += n;
+        }
+    }
+
+    /** Four word arrays large enough for {@link #words} runs of up to {@code count} elements. */
+    static long[][] wordScratch(int count) { return new long[4][count / 4 + 2 * WORD_GROUP]; }
+
+    /**
+     * The bound under which a zero-extended word means "below p": {@code word * 2^-32 < p} holds
+     * exactly when {@code word < ceil(p * 2^32)}; 2^32 for p = 1, so every word is.
+     */
+    static long wordBelow(double p) { return (long) Math.ceil(p * 0x1.0p32); }
+
     /** A float in [0, 1) from the top 24 bits of a word. */
     static float unitFloat(int word) { return (word >>> 8) * 0x1.0p-24f; }
 
@@ -117,10 +155,4 @@ final class Philox {
 
     /** The 53-bit integer behind {@link #unitDouble}, from two zero-extended words. */
     static long unitBits(long high, long low) { return (high << 21) ^ (low >>> 11); }
-
-    /**
-     * The bound under which {@link #unitBits} means "below p": {@code bits * 2^-53 < p} holds
-     * exactly when {@code bits < ceil(p * 2^53)}.
-     */
-    static long unitBitsBelow(double p) { return (long) Math.ceil(p * 0x1.0p53); }
 }

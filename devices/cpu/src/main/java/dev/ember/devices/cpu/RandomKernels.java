@@ -15,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Random fills from {@link Philox}: UNIFORM in [a, b) (float32 and narrower types from 24
  * bits, others from 53 bits), NORMAL(mean a, std b) by Box-Muller, BERNOULLI(p = a) as
- * 0/1. Element i (row-major over the output's shape) always gets counter offset + i.
+ * 0/1. Element i (row-major over the output's shape) always gets counter offset + i, except in
+ * BERNOULLI, where it gets one word of a counter near offset + i / 4 ({@link Philox#words}).
  *
  * <pre>{@code
  * RandomKernels.fill(RandomOp.NORMAL, out, seed, offset, 0.0, 1.0);
@@ -50,15 +51,8 @@ final class RandomKernels {
         boolean narrow = t == DType.FLOAT32 || t == DType.FLOAT16 || t == DType.BFLOAT16;
         StridedIterator it = new StridedIterator(output.shape(), output.layout());
         long stride = it.innerStride(0);
-        if (op == RandomOp.BERNOULLI && t == DType.FLOAT32 && stride == 1) {
-            long threshold = Philox.unitBitsBelow(a);
-            forEachBlock(it, numel, seed, offset, block -> {
-                float[] values = new float[block];
-                return (words, m, element) -> {
-                    bernoulliFloats(values, m, words[0], words[1], threshold);
-                    MemorySegment.copy(values, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, element * Float.BYTES, m);
-                };
-            });
+        if (op == RandomOp.BERNOULLI) {
+            bernoulli(it, numel, seed, offset, a, t, o);
             return;
         }
         forEachBlock(it, numel, seed, offset, block -> {
@@ -67,7 +61,7 @@ final class RandomKernels {
                 switch (op) {
                     case UNIFORM -> uniform(values, m, words[0], words[1], narrow, a, b);
                     case NORMAL -> normal(values, m, words[0], words[1], words[2], words[3], a, b);
-                    case BERNOULLI -> bernoulli(values, m, words[0], words[1], a);
+                    case BERNOULLI -> throw new IllegalStateException("bernoulli has its own word stream");
                 }
                 Elements.writeDoubles(o, t, element, stride, values, m);
             };
@@ -111,19 +105,59 @@ final class RandomKernels {
     }
 
     /**
-     * BERNOULLI into float32 (dropout's masks): the rule of {@link #bernoulli}, decided on vector
-     * lanes and written as floats without a double step.
+     * BERNOULLI, one 32-bit word per element: element e is 1 exactly when its word (one of the
+     * four of a counter near {@code offset + e / 4}, see {@link Philox#words}) is below
+     * {@code ceil(p 2^32)}, i.e. when that word as a fraction of 2^32 is below p. PyTorch's CPU bernoulli also draws 32
+     * bits per element. Why not a block per element, as the other fills take: dropout's masks
+     * are most of a transformer layer's random numbers, and a Philox block is ten rounds of
+     * 64-bit lane multiplies; four elements to a block made {@code bernoulli_} about four times
+     * faster on AVX2.
      */
-    private static void bernoulliFloats(float[] values, int m, long[] w0, long[] w1, long threshold) {
+    private static void bernoulli(StridedIterator it, long numel, long seed, long offset, double p, DType t,
+                                  MemorySegment o) {
+        long threshold = Philox.wordBelow(p);
+        long stride = it.innerStride(0);
+        boolean floats = t == DType.FLOAT32 && stride == 1;
+        Parallel.forRange(numel, 8, (start, end) -> {
+            StridedIterator.Cursor c = it.cursor(start);
+            int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
+            long[] words = new long[block];
+            long[][] scratch = Philox.wordScratch(block);
+            float[] floatValues = floats ? new float[block] : null;
+            double[] values = floats ? null : new double[block];
+            long element = start;
+            for (long remaining = end - start; remaining > 0; ) {
+                long n = c.run(remaining);
+                long oo = c.offset(0);
+                for (long done = 0; done < n; ) {
+                    int m = (int) Math.min(block, n - done);
+                    Philox.words(seed, offset, element, m, words, scratch);
+                    if (floats) {
+                        bernoulliFloats(floatValues, m, words, threshold);
+                        MemorySegment.copy(floatValues, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, (oo + done) * Float.BYTES, m);
+                    } else {
+                        for (int j = 0; j < m; j++) values[j] = words[j] < threshold ? 1 : 0;
+                        Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
+                    }
+                    element += m;
+                    done += m;
+                }
+                c.advance(n);
+                remaining -= n;
+            }
+        });
+    }
+
+    /** 1f where {@code words[j] < threshold}, else 0f, decided on vector lanes. */
+    private static void bernoulliFloats(float[] values, int m, long[] words, long threshold) {
         int j = 0;
         if (FLOATS.length() == LONGS.length()) {
             for (int bound = LONGS.loopBound(m); j < bound; j += LONGS.length()) {
-                LongVector bits = LongVector.fromArray(LONGS, w0, j).lanewise(VectorOperators.LSHL, 21)
-                        .lanewise(VectorOperators.XOR, LongVector.fromArray(LONGS, w1, j).lanewise(VectorOperators.LSHR, 11));
-                FloatVector.zero(FLOATS).blend(1f, bits.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
+                LongVector word = LongVector.fromArray(LONGS, words, j);
+                FloatVector.zero(FLOATS).blend(1f, word.compare(VectorOperators.LT, threshold).cast(FLOATS)).intoArray(values, j);
             }
         }
-        for (; j < m; j++) values[j] = Philox.unitBits(w0[j], w1[j]) < threshold ? 1f : 0f;
+        for (; j < m; j++) values[j] = words[j] < threshold ? 1f : 0f;
     }
 
     private static void uniform(double[] values, int m, long[] w0, long[] w1, boolean narrow, double a, double b) {
@@ -141,11 +175,5 @@ final class RandomKernels {
             double u2 = Philox.unitDouble((int) w2[j], (int) w3[j]);
             values[j] = mean + std * Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
         }
-    }
-
-    /** 1 where {@code unitDouble(w0, w1) < p}, compared on the 53-bit integer. */
-    private static void bernoulli(double[] values, int m, long[] w0, long[] w1, double p) {
-        long threshold = Philox.unitBitsBelow(p);
-        for (int j = 0; j < m; j++) values[j] = Philox.unitBits(w0[j], w1[j]) < threshold ? 1 : 0;
     }
 }

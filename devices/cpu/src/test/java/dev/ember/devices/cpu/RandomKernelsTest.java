@@ -46,15 +46,42 @@ class RandomKernelsTest {
     }
 
     @Test
-    void bernoulliElementIsOneExactlyWhenItsCountersUnitDoubleIsBelowP() {
+    void bernoulliElementIsOneExactlyWhenItsWordIsBelowP() {
         int[] words = new int[4];
-        for (double p : new double[] {0, 0.3, 0.5, 0.9, 1}) {
-            Strided x = Tensors.empty(DType.FLOAT32, 1000);
-            CPU.random(RandomOp.BERNOULLI, x, 11, 77, p, 0);
-            double[] v = Tensors.doubles(x);
-            for (int i = 0; i < v.length; i++) {
-                Philox.block(11, 77 + i, 0, words);
-                assertEquals(Philox.unitDouble(words[0], words[1]) < p ? 1.0 : 0.0, v[i], "p " + p + " element " + i);
+        for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.UINT8}) {
+            for (double p : new double[] {0, 0x1.0p-32, 0.3, 0.5, 0.9, 1}) {
+                // 100_003 elements split into parallel chunks at arbitrary elements; offset 77 is not a multiple of 4
+                Strided x = Tensors.empty(t, 100_003);
+                CPU.random(RandomOp.BERNOULLI, x, 11, 77, p, 0);
+                double[] v = Tensors.doubles(x);
+                for (int i = 0; i < v.length; i++) {
+                    // group of 256 elements: word 0 of its 64 counters, then word 1, 2, 3
+                    Philox.block(11, 77 + i / 256 * 64 + i % 64, 0, words);
+                    double fraction = (words[i % 256 / 64] & 0xFFFFFFFFL) * 0x1.0p-32;
+                    if ((fraction < p ? 1.0 : 0.0) != v[i]) {
+                        assertEquals(fraction < p ? 1.0 : 0.0, v[i], t + " p " + p + " element " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bernoulliGivesTheSameMaskInEveryLayoutAndTheWordStreamStartsAnywhere() {
+        Strided contiguous = Tensors.empty(DType.FLOAT32, 300, 401);
+        CPU.random(RandomOp.BERNOULLI, contiguous, 5, 1234, 0.4, 0);
+        Strided storage = Tensors.empty(DType.FLOAT32, 401, 300);
+        Strided transposed = Tensors.view(storage, storage.layout().transpose(0, 1));
+        CPU.random(RandomOp.BERNOULLI, transposed, 5, 1234, 0.4, 0);
+        assertArrayEquals(Tensors.doubles(contiguous), Tensors.doubles(transposed));
+        long[][] scratch = Philox.wordScratch(1200);
+        long[] all = new long[1200];
+        Philox.words(5, 1234, 0, 1200, all, scratch);
+        for (int start : new int[] {0, 1, 3, 63, 64, 65, 255, 256, 300}) {
+            for (int count : new int[] {1, 40, 190, 700}) {
+                long[] part = new long[count];
+                Philox.words(5, 1234, start, count, part, scratch);
+                assertArrayEquals(java.util.Arrays.copyOfRange(all, start, start + count), part, "run of " + count + " from element " + start);
             }
         }
     }
