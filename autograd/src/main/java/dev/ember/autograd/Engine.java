@@ -75,6 +75,9 @@ public final class Engine {
                 }
                 boolean ownedIncoming = node instanceof AccumulateGradient && received.length == 1 && received[0];
                 List<V> gradInputs = execute(algebra, node, gradOutputs, retainGraph, ownedIncoming);
+                if (!createGraph && !(node instanceof AccumulateGradient)) {
+                    releaseConsumed(algebra, node, gradOutputs, received, gradInputs, captured);
+                }
                 List<Edge<V>> edges = node.nextEdges();
                 for (int i = 0; i < edges.size(); i++) {
                     Edge<V> edge = edges.get(i);
@@ -87,7 +90,8 @@ public final class Engine {
                         V existing = buffer.get(edge.outputIndex());
                         if (existing == null) {
                             buffer.set(edge.outputIndex(), grad);
-                            if (mark != Long.MAX_VALUE && algebra.isOwnedGradient(node, grad, mark)
+                            // a post hook saw this gradient and may have kept it
+                            if (mark != Long.MAX_VALUE && !hooked && algebra.isOwnedGradient(node, grad, mark)
                                     && unshared(algebra, grad, i, gradInputs, gradOutputs, received)) {
                                 owned.add(grad);
                             }
@@ -103,6 +107,31 @@ public final class Engine {
             }
         }
         return captured == null ? null : Arrays.asList(captured);
+    }
+
+    /**
+     * Hands the algebra each gradient this node received that the engine alone held, once the
+     * node has run, unless what the node returned (or a gradient the caller asked for) shares its
+     * memory: nothing can read it again, so its memory may go back to the allocator now, as
+     * PyTorch's reference counting frees a consumed gradient. Why: otherwise every activation's
+     * gradient waits for the garbage collector, and the next step writes its gradients into
+     * memory long out of cache.
+     */
+    private static <V> void releaseConsumed(GradientAlgebra<V> algebra, Node<V> node, List<V> gradOutputs, boolean[] received,
+                                            List<V> gradInputs, V[] captured) {
+        for (int k = 0; k < received.length; k++) {
+            if (!received[k]) continue;
+            V value = gradOutputs.get(k);
+            if (sharesAny(algebra, value, gradInputs) || captured != null && sharesAny(algebra, value, Arrays.asList(captured))) {
+                continue;
+            }
+            algebra.release(node, value);
+        }
+    }
+
+    private static <V> boolean sharesAny(GradientAlgebra<V> algebra, V value, List<V> others) {
+        for (V other : others) if (other != null && algebra.sharesMemory(value, other)) return true;
+        return false;
     }
 
     /**

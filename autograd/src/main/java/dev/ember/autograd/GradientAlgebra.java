@@ -42,6 +42,13 @@ public interface GradientAlgebra<V> {
      */
     default boolean isOwnedGradient(Node<V> producer, V value, long mark) { return false; }
 
+    /**
+     * Called with an owned gradient (see {@link #isOwnedGradient}) once {@code consumer}, the
+     * node it was for, has run and returned nothing that shares its memory: no one can read it
+     * again, so its memory may be freed now. By default nothing is done.
+     */
+    default void release(Node<V> consumer, V value) {}
+
     /** True when {@code value} is laid out as a leaf's gradient must be (dense, row-major). */
     default boolean isLeafLayout(V value) { return false; }
 

@@ -54,6 +54,16 @@ final class TensorAlgebra implements GradientAlgebra<Tensor> {
         return true;
     }
 
+    /**
+     * Closes the gradient when a built-in derivative consumed it: their formulas keep nothing
+     * they are given. A custom function's backward is the user's code and might, so its
+     * gradients are left to the collector.
+     */
+    @Override
+    public void release(Node<Tensor> consumer, Tensor value) {
+        if (consumer instanceof OpNode) value.close();
+    }
+
     @Override
     public boolean isLeafLayout(Tensor value) { return value.layout.isContiguous(); }
 
