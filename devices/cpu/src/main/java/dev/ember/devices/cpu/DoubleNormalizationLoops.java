@@ -54,7 +54,7 @@ final class DoubleNormalizationLoops {
             long end = Math.min(bound, start + BLOCK);
             DoubleVector acc = DoubleVector.zero(DS);
             for (long i = start; i < end; i += LANES) acc = acc.add(load(x, xo + i).sub(shift));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(acc);
         }
         return total;
     }
@@ -67,7 +67,7 @@ final class DoubleNormalizationLoops {
 
     private static double shiftedSumMasked(MemorySegment x, long xo, long from, long n, double shift) {
         VectorMask<Double> m = DS.indexInRange(from, n);
-        return load(x, xo + from, m).sub(shift).reduceLanes(VectorOperators.ADD, m);
+        return LaneSums.sum(load(x, xo + from, m).sub(shift), m);
     }
 
     /** {@code sum((x - mean)^2)} over the run. */
@@ -87,7 +87,7 @@ final class DoubleNormalizationLoops {
                 DoubleVector d = load(x, xo + i).sub(mean);
                 acc = acc.add(d.mul(d));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(acc);
         }
         return total;
     }
@@ -104,7 +104,7 @@ final class DoubleNormalizationLoops {
     private static double squaredDeviationMasked(MemorySegment x, long xo, long from, long n, double mean) {
         VectorMask<Double> m = DS.indexInRange(from, n);
         DoubleVector d = load(x, xo + from, m).sub(mean);
-        return d.mul(d).reduceLanes(VectorOperators.ADD, m);
+        return LaneSums.sum(d.mul(d), m);
     }
 
     /** {@code out = (x - mean) * scale + shift}: a weight (and bias) constant over the group. */
@@ -188,8 +188,8 @@ final class DoubleNormalizationLoops {
                 accG = accG.add(gv);
                 accGX = accGX.add(gv.mul(load(x, xo + i).sub(mean)));
             }
-            sums[0] += accG.reduceLanes(VectorOperators.ADD);
-            sums[1] += accGX.reduceLanes(VectorOperators.ADD);
+            sums[0] += LaneSums.sum(accG);
+            sums[1] += LaneSums.sum(accGX);
         }
     }
 
@@ -206,8 +206,8 @@ final class DoubleNormalizationLoops {
                                            double[] sums) {
         VectorMask<Double> m = DS.indexInRange(from, n);
         DoubleVector gv = load(g, go + from, m);
-        sums[0] += gv.reduceLanes(VectorOperators.ADD, m);
-        sums[1] += gv.mul(load(x, xo + from, m).sub(mean)).reduceLanes(VectorOperators.ADD, m);
+        sums[0] += LaneSums.sum(gv, m);
+        sums[1] += LaneSums.sum(gv.mul(load(x, xo + from, m).sub(mean)), m);
     }
 
     /**
@@ -239,8 +239,8 @@ final class DoubleNormalizationLoops {
                 DoubleVector.fromArray(DS, dw, i).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i);
                 DoubleVector.fromArray(DS, db, i).add(gv).intoArray(db, i);
             }
-            sums[0] += accH.reduceLanes(VectorOperators.ADD);
-            sums[1] += accHX.reduceLanes(VectorOperators.ADD);
+            sums[0] += LaneSums.sum(accH);
+            sums[1] += LaneSums.sum(accHX);
         }
     }
 
@@ -266,8 +266,8 @@ final class DoubleNormalizationLoops {
         DoubleVector gv = load(g, go + i, m);
         DoubleVector d = load(x, xo + i, m).sub(mean);
         DoubleVector h = gv.mul(DoubleVector.fromArray(DS, w, i, m));
-        sums[0] += h.reduceLanes(VectorOperators.ADD, m);
-        sums[1] += h.mul(d).reduceLanes(VectorOperators.ADD, m);
+        sums[0] += LaneSums.sum(h, m);
+        sums[1] += LaneSums.sum(h.mul(d), m);
         DoubleVector.fromArray(DS, dw, i, m).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i, m);
         DoubleVector.fromArray(DS, db, i, m).add(gv).intoArray(db, i, m);
     }

@@ -57,7 +57,7 @@ final class FloatNormalizationLoops {
             long end = Math.min(bound, start + BLOCK);
             FloatVector acc = FloatVector.zero(FS);
             for (long i = start; i < end; i += LANES) acc = acc.add(load(x, xo + i).sub(shift));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(acc);
         }
         return total;
     }
@@ -70,7 +70,7 @@ final class FloatNormalizationLoops {
 
     private static double shiftedSumMasked(MemorySegment x, long xo, long from, long n, float shift) {
         VectorMask<Float> m = FS.indexInRange(from, n);
-        return load(x, xo + from, m).sub(shift).reduceLanes(VectorOperators.ADD, m);
+        return LaneSums.sum(load(x, xo + from, m).sub(shift), m);
     }
 
     /** {@code sum((x - mean)^2)} over the run. */
@@ -90,7 +90,7 @@ final class FloatNormalizationLoops {
                 FloatVector d = load(x, xo + i).sub(mean);
                 acc = acc.add(d.mul(d));
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(acc);
         }
         return total;
     }
@@ -107,7 +107,7 @@ final class FloatNormalizationLoops {
     private static double squaredDeviationMasked(MemorySegment x, long xo, long from, long n, float mean) {
         VectorMask<Float> m = FS.indexInRange(from, n);
         FloatVector d = load(x, xo + from, m).sub(mean);
-        return d.mul(d).reduceLanes(VectorOperators.ADD, m);
+        return LaneSums.sum(d.mul(d), m);
     }
 
     /** {@code out = (x - mean) * scale + shift}: a weight (and bias) constant over the group. */
@@ -191,8 +191,8 @@ final class FloatNormalizationLoops {
                 accG = accG.add(gv);
                 accGX = accGX.add(gv.mul(load(x, xo + i).sub(mean)));
             }
-            sums[0] += accG.reduceLanes(VectorOperators.ADD);
-            sums[1] += accGX.reduceLanes(VectorOperators.ADD);
+            sums[0] += LaneSums.sum(accG);
+            sums[1] += LaneSums.sum(accGX);
         }
     }
 
@@ -209,8 +209,8 @@ final class FloatNormalizationLoops {
                                            double[] sums) {
         VectorMask<Float> m = FS.indexInRange(from, n);
         FloatVector gv = load(g, go + from, m);
-        sums[0] += gv.reduceLanes(VectorOperators.ADD, m);
-        sums[1] += gv.mul(load(x, xo + from, m).sub(mean)).reduceLanes(VectorOperators.ADD, m);
+        sums[0] += LaneSums.sum(gv, m);
+        sums[1] += LaneSums.sum(gv.mul(load(x, xo + from, m).sub(mean)), m);
     }
 
     /**
@@ -242,8 +242,8 @@ final class FloatNormalizationLoops {
                 FloatVector.fromArray(FS, dw, i).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i);
                 FloatVector.fromArray(FS, db, i).add(gv).intoArray(db, i);
             }
-            sums[0] += accH.reduceLanes(VectorOperators.ADD);
-            sums[1] += accHX.reduceLanes(VectorOperators.ADD);
+            sums[0] += LaneSums.sum(accH);
+            sums[1] += LaneSums.sum(accHX);
         }
     }
 
@@ -269,8 +269,8 @@ final class FloatNormalizationLoops {
         FloatVector gv = load(g, go + i, m);
         FloatVector d = load(x, xo + i, m).sub(mean);
         FloatVector h = gv.mul(FloatVector.fromArray(FS, w, i, m));
-        sums[0] += h.reduceLanes(VectorOperators.ADD, m);
-        sums[1] += h.mul(d).reduceLanes(VectorOperators.ADD, m);
+        sums[0] += LaneSums.sum(h, m);
+        sums[1] += LaneSums.sum(h.mul(d), m);
         FloatVector.fromArray(FS, dw, i, m).add(gv.mul(d).mul(inverseStd)).intoArray(dw, i, m);
         FloatVector.fromArray(FS, db, i, m).add(gv).intoArray(db, i, m);
     }

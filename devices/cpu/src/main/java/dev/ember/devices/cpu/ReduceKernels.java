@@ -383,7 +383,7 @@ final class ReduceKernels {
                         acc3 = acc3.add(FloatVector.fromMemorySegment(FS, a, at + 12L * step, ORDER));
                     }
                     for (; i < blockEnd; i += step) acc0 = acc0.add(FloatVector.fromMemorySegment(FS, a, (off + i) * 4, ORDER));
-                    result += acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+                    result += LaneSums.sum(acc0.add(acc1).add(acc2.add(acc3)));
                 }
                 for (; i < n; i++) result += a.getAtIndex(Elements.F32, off + i);
             }
@@ -413,7 +413,7 @@ final class ReduceKernels {
             case SUM -> {
                 DoubleVector acc0 = DoubleVector.zero(DS);
                 for (; i < bound; i += step) acc0 = acc0.add(DoubleVector.fromMemorySegment(DS, a, (off + i) * 8, ORDER));
-                result += acc0.reduceLanes(VectorOperators.ADD);
+                result += LaneSums.sum(acc0);
                 for (; i < n; i++) result += a.getAtIndex(Elements.F64, off + i);
             }
             case MAX -> {

@@ -330,7 +330,7 @@ final class SoftmaxKernels {
                 e.intoMemorySegment(o, (oi + i) * Float.BYTES, ORDER);
                 sum = sum.add(e);
             }
-            total += sum.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(sum);
         }
         return total;
     }
@@ -342,7 +342,7 @@ final class SoftmaxKernels {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector sum = FloatVector.zero(FS);
             for (; i < blockEnd; i += FS.length()) sum = sum.add(fload(a, ai + i).sub(shift).lanewise(VectorOperators.EXP));
-            total += sum.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(sum);
         }
         return total;
     }
@@ -363,7 +363,7 @@ final class SoftmaxKernels {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector sum = FloatVector.zero(FS);
             for (; i < blockEnd; i += FS.length()) sum = sum.add(fload(g, gi + i));
-            total += sum.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(sum);
         }
         return total;
     }
@@ -374,7 +374,7 @@ final class SoftmaxKernels {
             long blockEnd = Math.min(bound, i + SUM_BLOCK);
             FloatVector sum = FloatVector.zero(FS);
             for (; i < blockEnd; i += FS.length()) sum = fload(y, yi + i).fma(fload(g, gi + i), sum);
-            total += sum.reduceLanes(VectorOperators.ADD);
+            total += LaneSums.sum(sum);
         }
         return total;
     }
@@ -414,14 +414,14 @@ final class SoftmaxKernels {
             e.intoMemorySegment(o, (oi + i) * Double.BYTES, ORDER);
             sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(sum);
     }
 
     private static double doubleExpSum(MemorySegment a, long ai, long bound, double max) {
         DoubleVector shift = DoubleVector.broadcast(DS, max);
         DoubleVector sum = DoubleVector.zero(DS);
         for (long i = 0; i < bound; i += DS.length()) sum = sum.add(dload(a, ai + i).sub(shift).lanewise(VectorOperators.EXP));
-        return sum.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(sum);
     }
 
     private static void doubleScale(MemorySegment o, long oi, long bound, double factor) {
@@ -437,13 +437,13 @@ final class SoftmaxKernels {
     private static double doubleSum(MemorySegment g, long gi, long bound) {
         DoubleVector sum = DoubleVector.zero(DS);
         for (long i = 0; i < bound; i += DS.length()) sum = sum.add(dload(g, gi + i));
-        return sum.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(sum);
     }
 
     private static double doubleDot(MemorySegment y, long yi, MemorySegment g, long gi, long bound) {
         DoubleVector sum = DoubleVector.zero(DS);
         for (long i = 0; i < bound; i += DS.length()) sum = dload(y, yi + i).fma(dload(g, gi + i), sum);
-        return sum.reduceLanes(VectorOperators.ADD);
+        return LaneSums.sum(sum);
     }
 
     private static void doubleSoftmaxGrad(MemorySegment y, long yi, MemorySegment g, long gi, MemorySegment r, long ri,
