@@ -22,9 +22,6 @@ final class Philox {
     private static final int W1 = 0xBB67AE85;
     private static final long WORD = 0xFFFFFFFFL;
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
-    // Masked to 32 bits, like the words they multiply, so C2 uses the 32x32->64 multiply (vpmuludq).
-    private static final LongVector MULTIPLIER0 = LongVector.broadcast(LONGS, M0).and(WORD);
-    private static final LongVector MULTIPLIER1 = LongVector.broadcast(LONGS, M1).and(WORD);
 
     private Philox() {}
 
@@ -67,6 +64,12 @@ final class Philox {
             k0 += W0;
             k1 += W1;
         }
+        // Masked to 32 bits here, like the words they multiply, so that C2 sees both factors of each
+        // product as zero-extended words and uses the 32x32->64 multiply (vpmuludq). Kept masked in
+        // static fields, the multipliers are opaque constants to C2, which then emulates a full
+        // 64-bit multiply on AVX2: 9 ns a block against 6.
+        LongVector multiplier0 = LongVector.broadcast(LONGS, M0).and(WORD);
+        LongVector multiplier1 = LongVector.broadcast(LONGS, M1).and(WORD);
         LongVector lane = LongVector.zero(LONGS).addIndex(1);
         int width = LONGS.length();
         int j = 0;
@@ -79,8 +82,8 @@ final class Philox {
             LongVector b0 = counterB.and(WORD), b1 = counterB.lanewise(VectorOperators.LSHR, 32);
             LongVector a2 = LongVector.zero(LONGS), a3 = a2, b2 = a2, b3 = a2;
             for (int round = 0; round < 10; round++) {
-                LongVector pa0 = a0.and(WORD).mul(MULTIPLIER0), pa1 = a2.and(WORD).mul(MULTIPLIER1);
-                LongVector pb0 = b0.and(WORD).mul(MULTIPLIER0), pb1 = b2.and(WORD).mul(MULTIPLIER1);
+                LongVector pa0 = a0.and(WORD).mul(multiplier0), pa1 = a2.and(WORD).mul(multiplier1);
+                LongVector pb0 = b0.and(WORD).mul(multiplier0), pb1 = b2.and(WORD).mul(multiplier1);
                 a0 = pa1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, a1).lanewise(VectorOperators.XOR, keys0[round]);
                 b0 = pb1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, b1).lanewise(VectorOperators.XOR, keys0[round]);
                 a2 = pa0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, a3).lanewise(VectorOperators.XOR, keys1[round]);
