@@ -55,46 +55,45 @@ final class RandomKernels {
             bernoulli(it, numel, seed, offset, a, t, o);
             return;
         }
-        forEachBlock(it, numel, seed, offset, block -> {
+        forEachBlock(it, numel, 16, block -> {
             double[] values = new double[block];
-            return (words, m, element) -> {
+            long[][] words = new long[4][block];
+            return (element, m, at) -> {
+                Philox.blocks(seed, offset + element, m, words[0], words[1], words[2], words[3]);
                 switch (op) {
                     case UNIFORM -> uniform(values, m, words[0], words[1], narrow, a, b);
                     case NORMAL -> normal(values, m, words[0], words[1], words[2], words[3], a, b);
                     case BERNOULLI -> throw new IllegalStateException("bernoulli has its own word stream");
                 }
-                Elements.writeDoubles(o, t, element, stride, values, m);
+                Elements.writeDoubles(o, t, at, stride, values, m);
             };
         });
     }
 
-    /** Writes the values of one block of up to {@link CopyKernels#BLOCK} elements from their Philox words. */
+    /** Writes one block of up to {@link CopyKernels#BLOCK} consecutive elements of a contiguous run. */
     private interface BlockWriter {
-        /** {@code words[0..3][j]} are element j's words; the block starts at {@code element} of the output segment. */
-        void write(long[][] words, int count, long element);
+        /** The block is elements {@code element..element+count-1} (row-major), starting at index {@code at} of the output segment. */
+        void write(long element, int count, long at);
     }
 
     /**
-     * Runs the output's elements in parallel chunks, each in blocks along its contiguous runs:
-     * Philox words for the block's counters, then {@code writers}' writer for the chunk (which owns
-     * its scratch arrays) stores them.
+     * Runs the output's elements in parallel chunks ({@code cost} element-operations each), each
+     * in blocks along its contiguous runs, handing every block to {@code writers}' writer for the
+     * chunk (which owns its scratch arrays).
      */
-    private static void forEachBlock(StridedIterator it, long numel, long seed, long offset,
-                                     java.util.function.IntFunction<BlockWriter> writers) {
+    private static void forEachBlock(StridedIterator it, long numel, long cost, java.util.function.IntFunction<BlockWriter> writers) {
         long stride = it.innerStride(0);
-        Parallel.forRange(numel, 16, (start, end) -> {
+        Parallel.forRange(numel, cost, (start, end) -> {
             StridedIterator.Cursor c = it.cursor(start);
             int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
             BlockWriter writer = writers.apply(block);
-            long[][] words = new long[4][block];
             long element = start;
             for (long remaining = end - start; remaining > 0; ) {
                 long n = c.run(remaining);
                 long oo = c.offset(0);
                 for (long done = 0; done < n; ) {
                     int m = (int) Math.min(block, n - done);
-                    Philox.blocks(seed, offset + element, m, words[0], words[1], words[2], words[3]);
-                    writer.write(words, m, oo + done * stride);
+                    writer.write(element, m, oo + done * stride);
                     element += m;
                     done += m;
                 }
@@ -107,44 +106,32 @@ final class RandomKernels {
     /**
      * BERNOULLI, one 32-bit word per element: element e is 1 exactly when its word (one of the
      * four of a counter near {@code offset + e / 4}, see {@link Philox#words}) is below
-     * {@code ceil(p 2^32)}, i.e. when that word as a fraction of 2^32 is below p. PyTorch's CPU bernoulli also draws 32
-     * bits per element. Why not a block per element, as the other fills take: dropout's masks
-     * are most of a transformer layer's random numbers, and a Philox block is ten rounds of
-     * 64-bit lane multiplies; four elements to a block made {@code bernoulli_} about four times
-     * faster on AVX2.
+     * {@code ceil(p 2^32)}, i.e. when that word as a fraction of 2^32 is below p. PyTorch's CPU
+     * bernoulli also draws 32 bits per element. Why not a block per element, as the other fills
+     * take: dropout's masks are most of a transformer layer's random numbers, and a Philox block
+     * is ten rounds of 64-bit lane multiplies; four elements to a block made {@code bernoulli_}
+     * three times faster on AVX2.
      */
     private static void bernoulli(StridedIterator it, long numel, long seed, long offset, double p, DType t,
                                   MemorySegment o) {
         long threshold = Philox.wordBelow(p);
         long stride = it.innerStride(0);
         boolean floats = t == DType.FLOAT32 && stride == 1;
-        Parallel.forRange(numel, 8, (start, end) -> {
-            StridedIterator.Cursor c = it.cursor(start);
-            int block = (int) Math.max(1, Math.min(CopyKernels.BLOCK, end - start));
+        forEachBlock(it, numel, 8, block -> {
             long[] words = new long[block];
             long[][] scratch = Philox.wordScratch(block);
             float[] floatValues = floats ? new float[block] : null;
             double[] values = floats ? null : new double[block];
-            long element = start;
-            for (long remaining = end - start; remaining > 0; ) {
-                long n = c.run(remaining);
-                long oo = c.offset(0);
-                for (long done = 0; done < n; ) {
-                    int m = (int) Math.min(block, n - done);
-                    Philox.words(seed, offset, element, m, words, scratch);
-                    if (floats) {
-                        bernoulliFloats(floatValues, m, words, threshold);
-                        MemorySegment.copy(floatValues, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, (oo + done) * Float.BYTES, m);
-                    } else {
-                        for (int j = 0; j < m; j++) values[j] = words[j] < threshold ? 1 : 0;
-                        Elements.writeDoubles(o, t, oo + done * stride, stride, values, m);
-                    }
-                    element += m;
-                    done += m;
+            return (element, m, at) -> {
+                Philox.words(seed, offset, element, m, words, scratch);
+                if (floats) {
+                    bernoulliFloats(floatValues, m, words, threshold);
+                    MemorySegment.copy(floatValues, 0, o, ValueLayout.JAVA_FLOAT_UNALIGNED, at * Float.BYTES, m);
+                } else {
+                    for (int j = 0; j < m; j++) values[j] = words[j] < threshold ? 1 : 0;
+                    Elements.writeDoubles(o, t, at, stride, values, m);
                 }
-                c.advance(n);
-                remaining -= n;
-            }
+            };
         });
     }
 
