@@ -113,7 +113,7 @@ final class Philox {
     }
 
     /** Consecutive counters whose words serve one group of {@code 4 * WORD_GROUP} consecutive elements. */
-    static final int WORD_GROUP = 64;
+    private static final int WORD_GROUP = 64;
     private static final int GROUP_ELEMENTS = 4 * WORD_GROUP;
 
     /**
