@@ -80,6 +80,39 @@ class NativeConvolutionTest {
     }
 
     /**
+     * Batches large enough that the CPU backend splits them over its threads, each part running
+     * oneDNN at the same time on a thread of its own: the parts' outputs and input gradients
+     * must land in the right samples and their weight and bias gradients must add up, every
+     * time (the parts once shared one scratchpad, which crashed or corrupted results). Odd
+     * batches give parts of different sizes; a single input channel is the first layer of a
+     * grayscale network.
+     */
+    @Test
+    void batchesSplitOverThreadsMatchComposedFloat64() {
+        Tensor.manualSeed(12);
+        long[][] inputShapes = {{8, 16, 18, 18}, {7, 1, 28, 28}, {5, 6, 15, 15}, {64, 1, 28, 28}};
+        long[][] weightShapes = {{24, 16, 3, 3}, {32, 1, 3, 3}, {16, 6, 3, 3}, {8, 1, 5, 5}};
+        long[] one = {1, 1};
+        for (int repeat = 0; repeat < 3; repeat++) {
+            for (int c = 0; c < inputShapes.length; c++) {
+                Tensor x64 = Tensor.randn(DType.FLOAT64, inputShapes[c]);
+                Tensor w64 = Tensor.randn(DType.FLOAT64, weightShapes[c]);
+                Tensor b64 = Tensor.randn(DType.FLOAT64, weightShapes[c][0]);
+                long[] padding = {c % 2, c % 2};
+                boolean[] wanted = {c != 1, true, true};
+                Tensor[] reference = run(2, x64, w64, b64, one, padding, one, 1, wanted);
+                Tensor[] fast = run(2, x64.to(DType.FLOAT32), w64.to(DType.FLOAT32), b64.to(DType.FLOAT32), one, padding, one, 1, wanted);
+                String[] names = {"output", "input gradient", "weight gradient", "bias gradient"};
+                for (int i = 0; i < reference.length; i++) {
+                    if (reference[i] != null) {
+                        assertClose(reference[i], fast[i], names[i] + " of input " + Arrays.toString(inputShapes[c]) + ", repeat " + repeat);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Output and the gradients of {@code sum(output * probe)} with a fixed probe, so every output
      * cell counts differently; {@code wanted} says which of input, weight and bias require grad.
      */

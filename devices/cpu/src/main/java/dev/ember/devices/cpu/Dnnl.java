@@ -5,6 +5,7 @@ import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.BytePointer;
@@ -18,6 +19,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
@@ -42,11 +44,13 @@ final class Dnnl {
     private static final class Runtime {
         static final dnnl_engine ENGINE;
         static final dnnl_stream STREAM;
+        static final dnnl_primitive_attr USER_SCRATCHPAD;
         static final String FAILURE;
 
         static {
             dnnl_engine engine = null;
             dnnl_stream stream = null;
+            dnnl_primitive_attr attributes = null;
             String failure = null;
             if (!ENABLED) {
                 failure = "disabled by -Dember.onednn=false";
@@ -58,14 +62,19 @@ final class Dnnl {
                     check(dnnl_engine_create(engine, dnnl_cpu, 0), "creating the CPU engine");
                     stream = new dnnl_stream();
                     check(dnnl_stream_create(stream, engine, dnnl_stream_default_flags), "creating a stream");
+                    attributes = new dnnl_primitive_attr();
+                    check(dnnl_primitive_attr_create(attributes), "creating primitive attributes");
+                    check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "setting the scratchpad mode");
                 } catch (Throwable error) {
                     failure = error.toString();
                     engine = null;
                     stream = null;
+                    attributes = null;
                 }
             }
             ENGINE = engine;
             STREAM = stream;
+            USER_SCRATCHPAD = attributes;
             FAILURE = failure;
         }
     }
@@ -94,6 +103,13 @@ final class Dnnl {
     static String unavailableReason() { return Runtime.FAILURE; }
 
     static dnnl_engine engine() { return Runtime.ENGINE; }
+
+    /** A stream of its own, for primitives that run on one thread while others run elsewhere. */
+    static dnnl_stream newStream() {
+        dnnl_stream stream = new dnnl_stream();
+        check(dnnl_stream_create(stream, engine(), dnnl_stream_default_flags), "creating a stream");
+        return stream;
+    }
 
     static void check(int status, String what) {
         if (status != dnnl_success) {
@@ -127,6 +143,14 @@ final class Dnnl {
         return name.get(BytePointer.class, 0).getString();
     }
 
+    /**
+     * Primitive attributes asking for a user-provided scratchpad. Why: by default oneDNN gives
+     * the primitives made on one thread a shared scratchpad belonging to that thread, which is
+     * unsafe once primitives run on several threads at once (a part of a split convolution
+     * crashed in gemm_convolution_fwd_t reading it). Each {@link Execution} owns its scratchpad.
+     */
+    static dnnl_primitive_attr userScratchpad() { return Runtime.USER_SCRATCHPAD; }
+
     static dnnl_primitive primitive(dnnl_primitive_desc descriptor) {
         dnnl_primitive primitive = new dnnl_primitive();
         check(dnnl_primitive_create(primitive, descriptor), "creating a primitive");
@@ -145,9 +169,10 @@ final class Dnnl {
     }
 
     /**
-     * A primitive with its arguments, built once per plan: the memory objects stay the same
-     * from call to call (only their data pointers are rebound), so no argument list is made
-     * per execution.
+     * A primitive with its arguments and its own scratchpad (in {@code arena}), built once per
+     * plan: the memory objects stay the same from call to call (only their data pointers are
+     * rebound), so no argument list is made per execution. The descriptor must have been made
+     * with {@link #userScratchpad()}.
      */
     static final class Execution {
         private final dnnl_primitive primitive;
@@ -155,20 +180,29 @@ final class Dnnl {
         private final int count;
 
         /** {@code kindsAndMemories}: (argument kind, memory) pairs. */
-        Execution(dnnl_primitive primitive, Object... kindsAndMemories) {
-            this.primitive = primitive;
-            count = kindsAndMemories.length / 2;
+        Execution(dnnl_primitive_desc descriptor, Arena arena, Object... kindsAndMemories) {
+            this.primitive = primitive(descriptor);
+            dnnl_memory_desc scratchpadLayout = dnnl_primitive_desc_query_md(descriptor, dnnl_query_scratchpad_md, 0);
+            long scratchpadBytes = scratchpadLayout == null ? 0 : dnnl_memory_desc_get_size(scratchpadLayout);
+            int given = kindsAndMemories.length / 2;
+            count = given + (scratchpadBytes > 0 ? 1 : 0);
             arguments = new dnnl_exec_arg_t(count);
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < given; i++) {
                 arguments.position(i).arg((Integer) kindsAndMemories[2 * i]).memory((dnnl_memory) kindsAndMemories[2 * i + 1]);
+            }
+            if (scratchpadBytes > 0) {
+                dnnl_memory scratchpad = memory(scratchpadLayout);
+                bind(scratchpad, arena.allocate(scratchpadBytes, 64).address());
+                arguments.position(given).arg(DNNL_ARG_SCRATCHPAD).memory(scratchpad);
             }
             arguments.position(0);
         }
 
-        /** Runs the primitive and waits for it. Callers hold the lock. */
-        void run() {
-            check(dnnl_primitive_execute(primitive, Runtime.STREAM, count, arguments), "executing a primitive");
-            check(dnnl_stream_wait(Runtime.STREAM), "waiting for the stream");
+        /** Runs the primitive on {@code stream} (null: the shared one) and waits for it. Callers hold the lock. */
+        void run(dnnl_stream stream) {
+            dnnl_stream on = stream == null ? Runtime.STREAM : stream;
+            check(dnnl_primitive_execute(primitive, on, count, arguments), "executing a primitive");
+            check(dnnl_stream_wait(on), "waiting for the stream");
         }
 
         void close() {
@@ -213,13 +247,15 @@ final class Dnnl {
             bind(chosen, storage.address());
             dnnl_primitive_desc reorder = new dnnl_primitive_desc();
             if (input) {
-                check(dnnl_reorder_primitive_desc_create(reorder, plain, engine(), chosenDescriptor, engine(), null), "planning a reorder");
-                toChosen = new Execution(primitive(reorder), DNNL_ARG_FROM, user, DNNL_ARG_TO, chosen);
+                check(dnnl_reorder_primitive_desc_create(reorder, plain, engine(), chosenDescriptor, engine(), userScratchpad()),
+                        "planning a reorder");
+                toChosen = new Execution(reorder, arena, DNNL_ARG_FROM, user, DNNL_ARG_TO, chosen);
                 toUser = null;
             } else {
-                check(dnnl_reorder_primitive_desc_create(reorder, chosenDescriptor, engine(), plain, engine(), null), "planning a reorder");
+                check(dnnl_reorder_primitive_desc_create(reorder, chosenDescriptor, engine(), plain, engine(), userScratchpad()),
+                        "planning a reorder");
                 toChosen = null;
-                toUser = new Execution(primitive(reorder), DNNL_ARG_FROM, chosen, DNNL_ARG_TO, user);
+                toUser = new Execution(reorder, arena, DNNL_ARG_FROM, chosen, DNNL_ARG_TO, user);
             }
         }
 
@@ -228,8 +264,8 @@ final class Dnnl {
             return dnnl_memory_desc_equal(chosenDescriptor, descriptor) != 0;
         }
 
-        /** Binds the caller's plain input and copies it into the chosen layout when they differ. */
-        void in(MemorySegment segment, long byteOffset) {
+        /** Binds the caller's plain input and copies it into the chosen layout (on {@code stream}) when they differ. */
+        void in(MemorySegment segment, long byteOffset, dnnl_stream stream) {
             if (segment.isNative()) {
                 bind(user, segment.address() + byteOffset);
             } else {
@@ -237,7 +273,7 @@ final class Dnnl {
                 MemorySegment.copy(segment, byteOffset, copy, 0, bytes);
                 bind(user, copy.address());
             }
-            if (toChosen != null) toChosen.run();
+            if (toChosen != null) toChosen.run(stream);
         }
 
         /** Binds the caller's plain output; call {@link #out()} after the primitive ran. */
@@ -251,8 +287,8 @@ final class Dnnl {
             }
         }
 
-        void out() {
-            if (toUser != null) toUser.run();
+        void out(dnnl_stream stream) {
+            if (toUser != null) toUser.run(stream);
             if (target != null) {
                 MemorySegment.copy(heapCopy, 0, target, 0, bytes);
                 target = null;
@@ -267,6 +303,63 @@ final class Dnnl {
         private MemorySegment heapCopy() {
             if (heapCopy == null) heapCopy = arena.allocate(bytes, 64);
             return heapCopy;
+        }
+    }
+
+    /**
+     * libgomp's per-thread team size. oneDNN runs on OpenMP, whose count is per calling thread:
+     * with it at one, a primitive planned and run on that thread uses no other thread and wakes
+     * no OpenMP worker. The library is looked up by soname, which finds the copy oneDNN loaded.
+     * {@link #available()} is false when it cannot be found; then every primitive runs on
+     * OpenMP's team.
+     */
+    static final class OpenMp {
+        private static final MethodHandle GET_MAX_THREADS;
+        private static final MethodHandle SET_NUM_THREADS;
+
+        static {
+            MethodHandle get = null;
+            MethodHandle set = null;
+            if (Dnnl.available()) {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    SymbolLookup gomp = SymbolLookup.libraryLookup("libgomp.so.1", Arena.global());
+                    get = linker.downcallHandle(gomp.find("omp_get_max_threads").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+                    set = linker.downcallHandle(gomp.find("omp_set_num_threads").orElseThrow(),
+                            FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT));
+                } catch (RuntimeException unavailable) {
+                    get = null;
+                    set = null;
+                }
+            }
+            GET_MAX_THREADS = get;
+            SET_NUM_THREADS = set;
+        }
+
+        private OpenMp() {}
+
+        static boolean available() { return GET_MAX_THREADS != null; }
+
+        /** The calling thread's OpenMP team size. */
+        static int maxThreads() {
+            try {
+                return (int) GET_MAX_THREADS.invokeExact();
+            } catch (Throwable error) {
+                throw new IllegalStateException("omp_get_max_threads failed", error);
+            }
+        }
+
+        /** Sets the calling thread's OpenMP team size; returns the previous one. */
+        static int setThreads(int threads) {
+            int previous = maxThreads();
+            if (previous == threads) return previous;
+            try {
+                SET_NUM_THREADS.invokeExact(threads);
+            } catch (Throwable error) {
+                throw new IllegalStateException("omp_set_num_threads failed", error);
+            }
+            return previous;
         }
     }
 
