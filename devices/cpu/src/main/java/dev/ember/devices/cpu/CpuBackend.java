@@ -330,7 +330,11 @@ public final class CpuBackend implements Backend {
     public void convolutionBackwardWeight(Strided input, Strided gradOutput, int[] stride, int[] padding, int[] dilation,
                                           int groups, Strided gradWeight) {
         checkConvolution("convolution_backward_weight", input, gradWeight, gradOutput, stride, padding, dilation, groups);
-        DnnlConvolution.backwardWeight(input, gradOutput, stride, padding, dilation, groups, gradWeight);
+        if (NarrowConvolutionWeightGradient.applies(input, groups)) {
+            NarrowConvolutionWeightGradient.compute(input, gradOutput, kernelOf(gradWeight), stride, padding, dilation, gradWeight, null);
+        } else {
+            DnnlConvolution.backwardWeight(input, gradOutput, stride, padding, dilation, groups, gradWeight);
+        }
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(gradOutput);
         Reference.reachabilityFence(gradWeight);
@@ -354,7 +358,12 @@ public final class CpuBackend implements Backend {
                     + " does not match the input's " + java.util.Arrays.toString(input.layout().shape()));
         }
         if (gradBias != null) checkChannelVector(name, "bias gradient", gradBias, gradOutput.layout().shape()[1]);
-        DnnlConvolution.backward(gradOutput, input, weight, stride, padding, dilation, groups, gradInput, gradWeight, gradBias);
+        if (gradWeight != null && NarrowConvolutionWeightGradient.applies(input, groups)) {
+            NarrowConvolutionWeightGradient.compute(input, gradOutput, kernelOf(gradWeight), stride, padding, dilation, gradWeight, gradBias);
+            if (gradInput != null) DnnlConvolution.backwardInput(gradOutput, weight, stride, padding, dilation, groups, gradInput);
+        } else {
+            DnnlConvolution.backward(gradOutput, input, weight, stride, padding, dilation, groups, gradInput, gradWeight, gradBias);
+        }
         Reference.reachabilityFence(gradOutput);
         Reference.reachabilityFence(input);
         Reference.reachabilityFence(weight);
@@ -379,6 +388,14 @@ public final class CpuBackend implements Backend {
      * {@code input [N, C, *in]}, {@code weight [Cout, C/groups, *kernel]}, {@code output [N, Cout, *out]}
      * with {@code out} the number of windows along each dim.
      */
+    /** The spatial kernel size of a weight {@code [Cout, C/groups, *kernel]}. */
+    private static int[] kernelOf(Strided weight) {
+        long[] shape = weight.layout().shape();
+        int[] kernel = new int[shape.length - 2];
+        for (int d = 0; d < kernel.length; d++) kernel[d] = Math.toIntExact(shape[2 + d]);
+        return kernel;
+    }
+
     private void checkConvolution(String name, Strided input, Strided weight, Strided output, int[] stride, int[] padding,
                                   int[] dilation, int groups) {
         operand(name, input);

@@ -209,6 +209,20 @@ final class MatmulKernel {
         }
     }
 
+    /**
+     * One row-major float32 product {@code C = op(A) op(B) + beta C} on the calling thread, for
+     * kernels that split their own work over the pool. Addresses and leading dimensions must
+     * already have been checked against the caller's buffers.
+     */
+    static void sgemmOnThisThread(boolean transA, boolean transB, long m, long n, long k, long a, long lda, long b, long ldb,
+                                  float beta, long c, long ldc) {
+        Blas.init();
+        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                transB ? openblas.CblasTrans : openblas.CblasNoTrans, (int) m, (int) n, (int) k, 1f,
+                new ForeignFloatPointer(a), (int) lda, new ForeignFloatPointer(b), (int) ldb, beta,
+                new ForeignFloatPointer(c), (int) ldc);
+    }
+
     private static void naive(Strided left, Strided right, Strided output) {
         Layout a = left.layout(), b = right.layout(), c = output.layout();
         long batch = c.size(0), m = c.size(1), n = c.size(2), k = a.size(2);
