@@ -84,14 +84,16 @@ class NativeConvolutionTest {
      * oneDNN at the same time on a thread of its own: the parts' outputs and input gradients
      * must land in the right samples and their weight and bias gradients must add up, every
      * time (the parts once shared one scratchpad, which crashed or corrupted results). Odd
-     * batches give parts of different sizes; a single input channel is the first layer of a
-     * grayscale network.
+     * batches give parts of different sizes; inputs with fewer than 8 channels (a grayscale
+     * network's first layer) take their weight gradient from im2col and GEMM, in blocks of
+     * samples when the columns would be large.
      */
     @Test
     void batchesSplitOverThreadsMatchComposedFloat64() {
         Tensor.manualSeed(12);
-        long[][] inputShapes = {{8, 16, 18, 18}, {7, 1, 28, 28}, {5, 6, 15, 15}, {64, 1, 28, 28}};
-        long[][] weightShapes = {{24, 16, 3, 3}, {32, 1, 3, 3}, {16, 6, 3, 3}, {8, 1, 5, 5}};
+        // the last: im2col columns of 6.4 MB a sample, made two samples at a time, the last alone
+        long[][] inputShapes = {{8, 16, 18, 18}, {7, 1, 28, 28}, {5, 6, 15, 15}, {64, 1, 28, 28}, {3, 2, 300, 300}};
+        long[][] weightShapes = {{24, 16, 3, 3}, {32, 1, 3, 3}, {16, 6, 3, 3}, {8, 1, 5, 5}, {8, 2, 3, 3}};
         long[] one = {1, 1};
         for (int repeat = 0; repeat < 3; repeat++) {
             for (int c = 0; c < inputShapes.length; c++) {

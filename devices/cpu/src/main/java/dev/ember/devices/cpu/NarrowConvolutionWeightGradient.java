@@ -29,6 +29,13 @@ final class NarrowConvolutionWeightGradient {
     /** Input channels below this take this path: oneDNN's AVX2 kernels work on blocks of 8. */
     static final long NARROW_CHANNELS = 8;
 
+    /**
+     * The columns of at most this many bytes are made at a time, a block of samples each, so a
+     * large input (a [16, 3, 224, 224] batch with a 7×7 kernel would need 118 MB) costs a bounded
+     * buffer. The last block may be partial; every part must get a sample of the first block.
+     */
+    private static final long COLUMN_BYTES = 16L << 20;
+
     private NarrowConvolutionWeightGradient() {}
 
     static boolean applies(Strided input, int groups) {
@@ -47,13 +54,13 @@ final class NarrowConvolutionWeightGradient {
         long outChannels = gradOutput.layout().size(1);
         long cells = gradWeight.numel() / outChannels;
         long windows = gradOutput.numel() / (samples * outChannels);
-        Strided columns = nativeBuffer(samples, cells, windows);
+        long blockSamples = Math.clamp(COLUMN_BYTES / Math.max(1, cells * windows * 4), 1, samples);
+        Strided columns = nativeBuffer(blockSamples, cells, windows);
         Strided gradient = gradOutput;
         Strided ones = null;
-        int parts = (int) Math.min(Parallel.threads(), samples);
+        int parts = (int) Math.min(Parallel.threads(), blockSamples);
         Strided partials = nativeBuffer(parts, outChannels, cells + 1);
         try {
-            ConvolutionKernels.im2col(input, kernel, stride, padding, dilation, columns);
             if (!((CpuBuffer) gradient.buffer()).isNative()) {
                 gradient = nativeBuffer(samples, outChannels, windows);
                 CopyKernels.copy(gradOutput, gradient);
@@ -65,22 +72,30 @@ final class NarrowConvolutionWeightGradient {
             long onesAddress = address(ones);
             long partialsAddress = address(partials);
             boolean bias = gradBias != null;
-            Parallel.forRange(parts, samples / parts * outChannels * (cells + 1) * windows, (start, end) -> {
-                for (long part = start; part < end; part++) {
-                    long weightPartial = partialsAddress + part * outChannels * (cells + 1) * 4;
-                    long biasPartial = weightPartial + outChannels * cells * 4;
-                    for (long n = samples * part / parts; n < samples * (part + 1) / parts; n++) {
-                        float beta = n == samples * part / parts ? 0f : 1f;
-                        long sampleGradient = gradientAddress + n * outChannels * windows * 4;
-                        MatmulKernel.sgemmOnThisThread(false, true, outChannels, cells, windows, sampleGradient, windows,
-                                columnsAddress + n * cells * windows * 4, windows, beta, weightPartial, cells);
-                        if (bias) {
-                            MatmulKernel.sgemmOnThisThread(false, false, outChannels, 1, windows, sampleGradient, windows,
-                                    onesAddress, 1, beta, biasPartial, 1);
+            for (long block = 0; block < samples; block += blockSamples) {
+                long first = block;
+                long count = Math.min(blockSamples, samples - block);
+                Strided blockInput = new Strided(input.buffer(), input.layout().narrow(0, first, count), input.dtype());
+                Strided blockColumns = new Strided(columns.buffer(), columns.layout().narrow(0, 0, count), DType.FLOAT32);
+                ConvolutionKernels.im2col(blockInput, kernel, stride, padding, dilation, blockColumns);
+                Parallel.forRange(parts, count / parts * outChannels * (cells + 1) * windows, (start, end) -> {
+                    for (long part = start; part < end; part++) {
+                        long weightPartial = partialsAddress + part * outChannels * (cells + 1) * 4;
+                        long biasPartial = weightPartial + outChannels * cells * 4;
+                        for (long n = count * part / parts; n < count * (part + 1) / parts; n++) {
+                            // each part's first sample of the first block starts its sums
+                            float beta = first == 0 && n == count * part / parts ? 0f : 1f;
+                            long sampleGradient = gradientAddress + (first + n) * outChannels * windows * 4;
+                            MatmulKernel.sgemmOnThisThread(false, true, outChannels, cells, windows, sampleGradient, windows,
+                                    columnsAddress + n * cells * windows * 4, windows, beta, weightPartial, cells);
+                            if (bias) {
+                                MatmulKernel.sgemmOnThisThread(false, false, outChannels, 1, windows, sampleGradient, windows,
+                                        onesAddress, 1, beta, biasPartial, 1);
+                            }
                         }
                     }
-                }
-            });
+                });
+            }
             MemorySegment sums = ((CpuBuffer) partials.buffer()).segment();
             addParts(sums, parts, outChannels * (cells + 1), 0, outChannels * cells, gradWeight);
             if (bias) addParts(sums, parts, outChannels * (cells + 1), outChannels * cells, outChannels, gradBias);
