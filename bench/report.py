@@ -230,7 +230,7 @@ def main():
     out.append(f"How to read: {args.rounds} round(s); in each round every workload runs on Ember, then PyTorch at 1 "
                "thread, then at 2 threads (the order reverses every other round), each in a fresh process, before "
                "the next workload; raw OpenBLAS runs right after Ember's matmul of the same shape. "
-               "Micro-benchmarks: at least 1 s of warm-up, continued in windows of at least 10 calls until steady (at most 10 s), then 10 repeats of "
+               "Micro-benchmarks: at least 3 s of warm-up, continued in windows of at least 10 calls until steady (at most 10 s), then 10 repeats of "
                "about 0.1 s each (quick mode: 0.2–1 s, then 3 repeats of 20 ms); a cell is the median (min–max) of the time per call over all repeats of all rounds. "
                "Training and loader: one value per round (loader: per timed epoch). "
                "Ratio = Ember time / the faster PyTorch setting's time (for rates: PyTorch rate / Ember rate); "

@@ -37,7 +37,7 @@ def parse(argv):
     if args.quick:
         settings = Settings(True, only, args.seed, args.threads, 200_000_000, 1_000_000_000, 20_000_000, 3, 10, 100, 20, 1, 150)
     else:
-        settings = Settings(False, only, args.seed, args.threads, 1_000_000_000, 10_000_000_000, 100_000_000, 10, 938, 0, 100, 3, 0)
+        settings = Settings(False, only, args.seed, args.threads, 3_000_000_000, 10_000_000_000, 100_000_000, 10, 938, 0, 100, 3, 0)
     if not args.list and not args.group:
         parser.error("a workload group, or --list, is required")
     return ("--list" if args.list else args.group), settings

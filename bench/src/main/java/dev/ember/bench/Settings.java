@@ -45,7 +45,7 @@ record Settings(boolean quick, Pattern only, long seed, long warmUpNanos, long m
         }
         return quick
                 ? new Settings(true, only, seed, 200_000_000L, 1_000_000_000L, 20_000_000L, 3, 10, 100, 20, 1, 150)
-                : new Settings(false, only, seed, 1_000_000_000L, 10_000_000_000L, 100_000_000L, 10, 938, 0, 100, 3, 0);
+                : new Settings(false, only, seed, 3_000_000_000L, 10_000_000_000L, 100_000_000L, 10, 938, 0, 100, 3, 0);
     }
 
     boolean selects(String group, String name) { return only.matcher(group + "/" + name).find(); }
