@@ -383,11 +383,6 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /**
-     * Shapes, dtypes and layouts of a native convolution, checked before any native call:
-     * {@code input [N, C, *in]}, {@code weight [Cout, C/groups, *kernel]}, {@code output [N, Cout, *out]}
-     * with {@code out} the number of windows along each dim.
-     */
     /** The spatial kernel size of a weight {@code [Cout, C/groups, *kernel]}. */
     private static int[] kernelOf(Strided weight) {
         long[] shape = weight.layout().shape();
@@ -396,6 +391,11 @@ public final class CpuBackend implements Backend {
         return kernel;
     }
 
+    /**
+     * Shapes, dtypes and layouts of a native convolution, checked before any native call:
+     * {@code input [N, C, *in]}, {@code weight [Cout, C/groups, *kernel]}, {@code output [N, Cout, *out]}
+     * with {@code out} the number of windows along each dim.
+     */
     private void checkConvolution(String name, Strided input, Strided weight, Strided output, int[] stride, int[] padding,
                                   int[] dilation, int groups) {
         operand(name, input);

@@ -79,7 +79,7 @@ final class DnnlConvolution {
 
         /** Multiply-adds per sample, to tell {@link Parallel} how much work a part is. */
         long workPerSample() {
-            long work = output[1] * (weight[1]);
+            long work = output[1] * weight[1];
             for (int d = 2; d < output.length; d++) work *= output[d] * weight[d];
             return Math.max(1, work);
         }

@@ -196,14 +196,11 @@ final class MatmulKernel {
 
     private static void gemmPart(DType t, boolean transA, boolean transB, long m, long n, long k,
                                  long a, long lda, long b, long ldb, long c, long ldc) {
-        int ta = transA ? openblas.CblasTrans : openblas.CblasNoTrans;
-        int tb = transB ? openblas.CblasTrans : openblas.CblasNoTrans;
         if (t == DType.FLOAT32) {
-            openblas.cblas_sgemm(openblas.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
-                    new ForeignFloatPointer(a), (int) lda, new ForeignFloatPointer(b), (int) ldb, 0f,
-                    new ForeignFloatPointer(c), (int) ldc);
+            sgemmOnThisThread(transA, transB, m, n, k, a, lda, b, ldb, 0f, c, ldc);
         } else {
-            openblas.cblas_dgemm(openblas.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
+            openblas.cblas_dgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans,
+                    transB ? openblas.CblasTrans : openblas.CblasNoTrans, (int) m, (int) n, (int) k, 1.0,
                     new ForeignDoublePointer(a), (int) lda, new ForeignDoublePointer(b), (int) ldb, 0.0,
                     new ForeignDoublePointer(c), (int) ldc);
         }

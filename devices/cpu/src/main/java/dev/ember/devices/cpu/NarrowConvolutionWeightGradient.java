@@ -65,13 +65,15 @@ final class NarrowConvolutionWeightGradient {
                 gradient = nativeBuffer(samples, outChannels, windows);
                 CopyKernels.copy(gradOutput, gradient);
             }
-            ones = nativeBuffer(1, 1, windows);
-            CopyKernels.fill(ones, 1);
+            boolean bias = gradBias != null;
+            if (bias) {
+                ones = nativeBuffer(1, 1, windows);
+                CopyKernels.fill(ones, 1);
+            }
             long columnsAddress = address(columns);
             long gradientAddress = address(gradient);
-            long onesAddress = address(ones);
+            long onesAddress = bias ? address(ones) : 0;
             long partialsAddress = address(partials);
-            boolean bias = gradBias != null;
             for (long block = 0; block < samples; block += blockSamples) {
                 long first = block;
                 long count = Math.min(blockSamples, samples - block);
