@@ -42,10 +42,42 @@ final class IndexKernels {
             if (count == 1) CopyKernels.copy(input, output);
             return;
         }
+        if (input.layout().isContiguous() && output.layout().isContiguous() && input.buffer() != output.buffer()) {
+            copyRuns(input, d, values, output);
+            return;
+        }
         for (int i = 0; i < values.length; i++) {
             CopyKernels.copy(new Strided(input.buffer(), input.layout().select(d, values[i]), input.dtype()),
                     new Strided(output.buffer(), output.layout().select(d, i), output.dtype()));
         }
+    }
+
+    /**
+     * index_select between contiguous operands, where each selected slice is one run of memory
+     * per outer position: a batch of rows gathered from a dataset or an embedding table is a
+     * bulk copy per row instead of a strided copy per element.
+     */
+    private static void copyRuns(Strided input, int d, long[] values, Strided output) {
+        long[] shape = input.layout().shape();
+        long outer = 1;
+        for (int i = 0; i < d; i++) outer *= shape[i];
+        long inner = 1;
+        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+        int elementBytes = input.dtype().byteSize();
+        long runBytes = inner * elementBytes;
+        long size = shape[d];
+        int count = values.length;
+        MemorySegment in = ((CpuBuffer) input.buffer()).segment();
+        MemorySegment out = ((CpuBuffer) output.buffer()).segment();
+        long inBase = input.layout().offset() * elementBytes;
+        long outBase = output.layout().offset() * elementBytes;
+        Parallel.forRange(outer * count, inner, (start, end) -> {
+            for (long e = start; e < end; e++) {
+                long o = e / count;
+                int i = (int) (e % count);
+                MemorySegment.copy(in, inBase + (o * size + values[i]) * runBytes, out, outBase + e * runBytes, runBytes);
+            }
+        });
     }
 
     static void indexAdd(Strided target, int dim, Strided index, Strided source) {

@@ -4,6 +4,9 @@ import dev.ember.devices.DType;
 import dev.ember.devices.Strided;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+import java.util.Random;
+
 import static dev.ember.devices.cpu.Tensors.CPU;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,6 +29,31 @@ class IndexKernelsTest {
         Strided picked = Tensors.empty(DType.FLOAT32, 4, 1);
         CPU.indexSelect(xt, 1, index(1), picked);
         assertArrayEquals(new double[] {4, 5, 6, 7}, Tensors.doubles(picked));
+    }
+
+    @Test
+    void indexSelectOfContiguousOperandsMatchesTheStridedPath() {
+        Random random = new Random(11);
+        DType[] dtypes = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL, DType.FLOAT16};
+        for (int trial = 0; trial < 120; trial++) {
+            DType t = dtypes[trial % dtypes.length];
+            // [300, 784] rows (a dataset batch) are enough work to be split over the pool
+            long[] shape = trial % 10 == 0 ? new long[] {300, 784} : new long[2 + random.nextInt(3)];
+            if (trial % 10 != 0) for (int i = 0; i < shape.length; i++) shape[i] = 2 + random.nextInt(4);
+            int dim = random.nextInt(shape.length);
+            long[] picks = new long[trial % 10 == 0 ? 64 : random.nextInt(6)];
+            for (int i = 0; i < picks.length; i++) picks[i] = random.nextInt((int) shape[dim]);
+            Strided x = Tensors.random(t, random, shape);
+            Strided strided = Tensors.transposedCopy(x);
+            long[] outShape = shape.clone();
+            outShape[dim] = picks.length;
+            Strided fast = Tensors.empty(t, outShape);
+            Strided reference = Tensors.empty(t, outShape);
+            CPU.indexSelect(x, dim, index(picks), fast);
+            CPU.indexSelect(strided, dim, index(picks), reference);
+            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast),
+                    t + " " + Arrays.toString(shape) + " dim " + dim + " indices " + Arrays.toString(picks));
+        }
     }
 
     @Test
