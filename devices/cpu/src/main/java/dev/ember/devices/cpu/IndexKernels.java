@@ -54,8 +54,8 @@ final class IndexKernels {
 
     /**
      * index_select between contiguous operands, where each selected slice is one run of memory
-     * per outer position: a batch of rows gathered from a dataset or an embedding table is a
-     * bulk copy per row instead of a strided copy per element.
+     * per outer position: a batch of rows gathered from a dataset or an embedding table is one
+     * bulk copy per row, where the general path sets up a strided copy for every slice.
      */
     private static void copyRuns(Strided input, int d, long[] values, Strided output) {
         long[] shape = input.layout().shape();
