@@ -103,6 +103,16 @@ final class BinaryKernels {
         return (as == 0 || a.isNative()) && (bs == 0 || b.isNative()) && o.isNative();
     }
 
+    /**
+     * {@code op} over one contiguous run of {@code n} elements (element offsets), output dtype
+     * {@code t}, on the calling thread: for kernels that walk runs of their own (index_add).
+     * {@code scratch} is used only by dtypes without a vector loop; make one per task.
+     */
+    static void contiguousRun(BinaryOp op, DType t, MemorySegment a, long ao, MemorySegment b, long bo, MemorySegment o,
+                              long oo, long n, Scratch scratch) {
+        row(op, t, a, ao, 1, b, bo, 1, t, o, oo, 1, n, scratch);
+    }
+
     private static void row(BinaryOp op, DType t, MemorySegment a, long ao, long as, MemorySegment b, long bo, long bs,
                             DType ot, MemorySegment o, long oo, long os, long n, Scratch scratch) {
         if (vectorised(op, t, ot, as, bs, os)) {

@@ -59,10 +59,8 @@ final class IndexKernels {
      */
     private static void copyRuns(Strided input, int d, long[] values, Strided output) {
         long[] shape = input.layout().shape();
-        long outer = 1;
-        for (int i = 0; i < d; i++) outer *= shape[i];
-        long inner = 1;
-        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+        long outer = product(shape, 0, d);
+        long inner = product(shape, d + 1, shape.length);
         int elementBytes = input.dtype().byteSize();
         long runBytes = inner * elementBytes;
         long size = shape[d];
@@ -94,11 +92,51 @@ final class IndexKernels {
         }
         long size = rank == 0 ? 1 : target.layout().size(d);
         long[] values = readChecked(index, d, size);
+        if (rank > 0 && target.layout().isContiguous() && source.layout().isContiguous() && target.buffer() != source.buffer()) {
+            addRuns(target, d, values, source);
+            return;
+        }
         for (int i = 0; i < values.length; i++) {
             Strided t = rank == 0 ? target : new Strided(target.buffer(), target.layout().select(d, values[i]), target.dtype());
             Strided s = rank == 0 ? source : new Strided(source.buffer(), source.layout().select(d, i), source.dtype());
             BinaryKernels.apply(BinaryOp.ADD, t, s, t);
         }
+    }
+
+    /**
+     * index_add between contiguous operands: each source slice is added into its target slice
+     * as whole runs (an embedding's gradient is one vector add per looked-up row). The pool
+     * splits the outer positions only, so the runs of a repeated index are added on one
+     * thread, in index order, as the general path adds them.
+     */
+    private static void addRuns(Strided target, int d, long[] values, Strided source) {
+        long[] shape = target.layout().shape();
+        long outer = product(shape, 0, d);
+        long inner = product(shape, d + 1, shape.length);
+        long size = shape[d];
+        int count = values.length;
+        DType dtype = target.dtype();
+        MemorySegment t = ((CpuBuffer) target.buffer()).segment();
+        MemorySegment s = ((CpuBuffer) source.buffer()).segment();
+        long targetBase = target.layout().offset();
+        long sourceBase = source.layout().offset();
+        Parallel.forRange(outer, count * inner, (start, end) -> {
+            Scratch scratch = new Scratch(inner);
+            for (long o = start; o < end; o++) {
+                for (int i = 0; i < count; i++) {
+                    long at = targetBase + (o * size + values[i]) * inner;
+                    BinaryKernels.contiguousRun(BinaryOp.ADD, dtype, t, at, s, sourceBase + (o * count + i) * inner, t, at,
+                            inner, scratch);
+                }
+            }
+        });
+    }
+
+    /** The element count of dims {@code [from, to)} of {@code shape}. */
+    private static long product(long[] shape, int from, int to) {
+        long product = 1;
+        for (int i = from; i < to; i++) product *= shape[i];
+        return product;
     }
 
     static void gather(Strided input, int dim, Strided index, Strided output) {

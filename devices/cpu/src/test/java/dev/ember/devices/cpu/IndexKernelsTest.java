@@ -57,6 +57,30 @@ class IndexKernelsTest {
     }
 
     @Test
+    void indexAddOfContiguousOperandsMatchesTheStridedPath() {
+        Random random = new Random(12);
+        DType[] dtypes = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.FLOAT16, DType.INT32};
+        for (int trial = 0; trial < 120; trial++) {
+            DType t = dtypes[trial % dtypes.length];
+            // [300, 784] rows: several outer positions per thread when the index runs along dim 1
+            long[] shape = trial % 10 == 0 ? new long[] {300, 784} : new long[2 + random.nextInt(3)];
+            if (trial % 10 != 0) for (int i = 0; i < shape.length; i++) shape[i] = 2 + random.nextInt(4);
+            int dim = random.nextInt(shape.length);
+            long[] picks = new long[trial % 10 == 0 ? 64 : random.nextInt(8)];
+            for (int i = 0; i < picks.length; i++) picks[i] = random.nextInt((int) shape[dim]);
+            long[] sourceShape = shape.clone();
+            sourceShape[dim] = picks.length;
+            Strided source = Tensors.random(t, random, sourceShape);
+            Strided fast = Tensors.random(t, random, shape);
+            Strided reference = Tensors.transposedCopy(fast);
+            CPU.indexAdd(fast, dim, index(picks), source);
+            CPU.indexAdd(reference, dim, index(picks), source);
+            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast),
+                    t + " " + Arrays.toString(shape) + " dim " + dim + " indices " + Arrays.toString(picks));
+        }
+    }
+
+    @Test
     void indexAddAccumulatesRepeatedIndices() {
         Strided target = Tensors.empty(DType.INT64, 3, 2);
         Strided source = Tensors.of(DType.INT64, new long[] {3, 2}, 1, 2, 3, 4, 5, 6);
