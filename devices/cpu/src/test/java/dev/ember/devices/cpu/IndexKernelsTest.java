@@ -31,28 +31,45 @@ class IndexKernelsTest {
         assertArrayEquals(new double[] {4, 5, 6, 7}, Tensors.doubles(picked));
     }
 
+    /**
+     * A random index_select / index_add case: 2-4 dims of 2-5, a random dim and indices (repeats
+     * included); every tenth is [300, 784] with 64 indices, enough work to be split over the pool.
+     */
+    private record IndexCase(DType dtype, long[] shape, int dim, long[] picks) {
+        static IndexCase random(Random random, int trial, DType[] dtypes) {
+            boolean large = trial % 10 == 0;
+            long[] shape = large ? new long[] {300, 784} : new long[2 + random.nextInt(3)];
+            if (!large) for (int i = 0; i < shape.length; i++) shape[i] = 2 + random.nextInt(4);
+            int dim = random.nextInt(shape.length);
+            long[] picks = new long[large ? 64 : random.nextInt(8)];
+            for (int i = 0; i < picks.length; i++) picks[i] = random.nextInt((int) shape[dim]);
+            return new IndexCase(dtypes[trial % dtypes.length], shape, dim, picks);
+        }
+
+        long[] selectedShape() {
+            long[] selected = shape.clone();
+            selected[dim] = picks.length;
+            return selected;
+        }
+
+        @Override
+        public String toString() {
+            return dtype + " " + Arrays.toString(shape) + " dim " + dim + " indices " + Arrays.toString(picks);
+        }
+    }
+
     @Test
     void indexSelectOfContiguousOperandsMatchesTheStridedPath() {
         Random random = new Random(11);
         DType[] dtypes = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.BOOL, DType.FLOAT16};
         for (int trial = 0; trial < 120; trial++) {
-            DType t = dtypes[trial % dtypes.length];
-            // [300, 784] rows (a dataset batch) are enough work to be split over the pool
-            long[] shape = trial % 10 == 0 ? new long[] {300, 784} : new long[2 + random.nextInt(3)];
-            if (trial % 10 != 0) for (int i = 0; i < shape.length; i++) shape[i] = 2 + random.nextInt(4);
-            int dim = random.nextInt(shape.length);
-            long[] picks = new long[trial % 10 == 0 ? 64 : random.nextInt(6)];
-            for (int i = 0; i < picks.length; i++) picks[i] = random.nextInt((int) shape[dim]);
-            Strided x = Tensors.random(t, random, shape);
-            Strided strided = Tensors.transposedCopy(x);
-            long[] outShape = shape.clone();
-            outShape[dim] = picks.length;
-            Strided fast = Tensors.empty(t, outShape);
-            Strided reference = Tensors.empty(t, outShape);
-            CPU.indexSelect(x, dim, index(picks), fast);
-            CPU.indexSelect(strided, dim, index(picks), reference);
-            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast),
-                    t + " " + Arrays.toString(shape) + " dim " + dim + " indices " + Arrays.toString(picks));
+            IndexCase c = IndexCase.random(random, trial, dtypes);
+            Strided x = Tensors.random(c.dtype(), random, c.shape());
+            Strided fast = Tensors.empty(c.dtype(), c.selectedShape());
+            Strided reference = Tensors.empty(c.dtype(), c.selectedShape());
+            CPU.indexSelect(x, c.dim(), index(c.picks()), fast);
+            CPU.indexSelect(Tensors.transposedCopy(x), c.dim(), index(c.picks()), reference);
+            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast), c.toString());
         }
     }
 
@@ -61,22 +78,13 @@ class IndexKernelsTest {
         Random random = new Random(12);
         DType[] dtypes = {DType.FLOAT32, DType.FLOAT64, DType.INT64, DType.FLOAT16, DType.INT32};
         for (int trial = 0; trial < 120; trial++) {
-            DType t = dtypes[trial % dtypes.length];
-            // [300, 784] rows: several outer positions per thread when the index runs along dim 1
-            long[] shape = trial % 10 == 0 ? new long[] {300, 784} : new long[2 + random.nextInt(3)];
-            if (trial % 10 != 0) for (int i = 0; i < shape.length; i++) shape[i] = 2 + random.nextInt(4);
-            int dim = random.nextInt(shape.length);
-            long[] picks = new long[trial % 10 == 0 ? 64 : random.nextInt(8)];
-            for (int i = 0; i < picks.length; i++) picks[i] = random.nextInt((int) shape[dim]);
-            long[] sourceShape = shape.clone();
-            sourceShape[dim] = picks.length;
-            Strided source = Tensors.random(t, random, sourceShape);
-            Strided fast = Tensors.random(t, random, shape);
+            IndexCase c = IndexCase.random(random, trial, dtypes);
+            Strided source = Tensors.random(c.dtype(), random, c.selectedShape());
+            Strided fast = Tensors.random(c.dtype(), random, c.shape());
             Strided reference = Tensors.transposedCopy(fast);
-            CPU.indexAdd(fast, dim, index(picks), source);
-            CPU.indexAdd(reference, dim, index(picks), source);
-            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast),
-                    t + " " + Arrays.toString(shape) + " dim " + dim + " indices " + Arrays.toString(picks));
+            CPU.indexAdd(fast, c.dim(), index(c.picks()), source);
+            CPU.indexAdd(reference, c.dim(), index(c.picks()), source);
+            assertArrayEquals(Tensors.doubles(reference), Tensors.doubles(fast), c.toString());
         }
     }
 
