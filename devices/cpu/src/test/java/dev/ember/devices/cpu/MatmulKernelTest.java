@@ -58,7 +58,7 @@ class MatmulKernelTest {
 
     @Test
     void productsSplitOverThePoolMatchANaiveLoop() {
-        // past the split size (2^21 multiply-adds), where each thread multiplies its own part
+        // past the split size (2^18 multiply-adds), where each thread multiplies its own part
         Random random = new Random(23);
         for (int trial = 0; trial < 12; trial++) {
             boolean tall = trial % 2 == 0;
@@ -74,6 +74,25 @@ class MatmulKernelTest {
                 if ((trial & 2) != 0) a = Tensors.transposedCopy(a);
                 if ((trial & 4) != 0) b = Tensors.transposedCopy(b);
                 Strided out = (trial & 8) != 0 ? Tensors.transposedCopy(Tensors.empty(t, batch, m, n)) : Tensors.empty(t, batch, m, n);
+                check(a, b, out, tolerance);
+            }
+        }
+    }
+
+    @Test
+    void batchesSharedOutOverThePoolMatchANaiveLoop() {
+        // four or more products, or small ones, go whole to the pool's threads, one product each
+        Random random = new Random(29);
+        for (int trial = 0; trial < 16; trial++) {
+            int m = 20 + random.nextInt(60), k = 20 + random.nextInt(60), n = 20 + random.nextInt(60);
+            int batch = trial < 8 ? 4 + random.nextInt(6) : 2 + random.nextInt(2);
+            for (DType t : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                double tolerance = t == DType.FLOAT32 ? 1e-4 : 1e-12;
+                Strided a = Tensors.random(t, random, batch, m, k);
+                Strided b = Tensors.random(t, random, batch, k, n);
+                if ((trial & 1) != 0) a = Tensors.transposedCopy(a);
+                if ((trial & 2) != 0) b = Tensors.transposedCopy(b);
+                Strided out = (trial & 4) != 0 ? Tensors.transposedCopy(Tensors.empty(t, batch, m, n)) : Tensors.empty(t, batch, m, n);
                 check(a, b, out, tolerance);
             }
         }
