@@ -147,8 +147,9 @@ final class Derivatives {
 
             case MATMUL -> matmulBackward(n, g);
 
+            // in place: one pass over the zeros (an embedding table's size) instead of three
             case INDEX_SELECT -> one(Tensor.zeros(g.dtype(), n.inputShapes[0]).to(g.device())
-                    .indexAdd(n.dims[0], n.saved(0), g));
+                    .indexAdd_(n.dims[0], n.saved(0), g));
             case INDEX_ADD -> new Tensor[] {g, null, g.indexSelect(n.dims[0], n.saved(0))};
             case GATHER -> one(Tensor.zeros(g.dtype(), n.inputShapes[0]).to(g.device())
                     .scatterAdd(n.dims[0], n.saved(0), g));

@@ -98,7 +98,7 @@ final class InPlace {
         return target;
     }
 
-    private static void checkAllowed(Tensor target) {
+    static void checkAllowed(Tensor target) {
         target.storage.buffer.checkOpen();
         long[] shape = target.layout.shape();
         long[] strides = target.layout.strides();

@@ -1,5 +1,6 @@
 package dev.ember.tensor;
 
+import dev.ember.autograd.GradMode;
 import dev.ember.devices.DType;
 import dev.ember.devices.Layout;
 import java.util.ArrayList;
@@ -136,9 +137,35 @@ final class Indexing {
     }
 
     static Tensor indexAdd(Tensor t, int dim, Tensor index, Tensor source) {
+        int d = Dimensions.wrap(dim, t.dim());
+        Tensor index64 = checkIndexAdd(t, d, index, source);
+        Tensor out = Conversions.castContiguous(t, t.dtype());
+        t.storage.backend.indexAdd(out.strided(), d, index64.strided(), source.strided());
+        OpNode node = OpNode.record(Op.INDEX_ADD, out, t, index64, source);
+        if (node != null) node.save(index64).dims(d);
+        return out;
+    }
+
+    /**
+     * {@code t.index_add_(dim, index, source)}: into t's own memory when nothing is recorded and
+     * the source does not share it (one pass, no copy of t); otherwise the recorded out-of-place
+     * op written back, as every in-place op does.
+     */
+    static Tensor indexAdd_(Tensor t, int dim, Tensor index, Tensor source) {
+        int d = Dimensions.wrap(dim, t.dim());
+        Tensor index64 = checkIndexAdd(t, d, index, source);
+        boolean recorded = GradMode.isEnabled() && (t.requiresGrad() || source.requiresGrad());
+        if (recorded || source.storage == t.storage) return InPlace.apply(t, self -> indexAdd(self, d, index64, source));
+        InPlace.checkAllowed(t);
+        t.storage.backend.indexAdd(t.strided(), d, index64.strided(), source.strided());
+        t.storage.bumpVersion();
+        return t;
+    }
+
+    /** Checks {@code index_add}'s operands; returns the index as int64. */
+    private static Tensor checkIndexAdd(Tensor t, int d, Tensor index, Tensor source) {
         t.storage.buffer.checkOpen();
         source.storage.buffer.checkOpen();
-        int d = Dimensions.wrap(dim, t.dim());
         Tensor index64 = integerIndex("index_add", t, index);
         checkVector("index_add", index64);
         Elementwise.checkSameDevice(t, source);
@@ -159,11 +186,7 @@ final class Indexing {
                     + Dimensions.shapeText(source.shape()) + " with " + count + " indices along dim " + d);
         }
         checkRange("index_add", index64, d, t.dim() == 0 ? 1 : t.layout().size(d));
-        Tensor out = Conversions.castContiguous(t, t.dtype());
-        t.storage.backend.indexAdd(out.strided(), d, index64.strided(), source.strided());
-        OpNode node = OpNode.record(Op.INDEX_ADD, out, t, index64, source);
-        if (node != null) node.save(index64).dims(d);
-        return out;
+        return index64;
     }
 
     /**

@@ -834,6 +834,17 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     public Tensor indexAdd(int dim, Tensor index, Tensor source) { return Indexing.indexAdd(this, dim, index, source); }
 
+    /**
+     * In-place {@code index_add_}: adds slice {@code i} of {@code source} along {@code dim} into
+     * slice {@code index[i]} of this tensor, repeated indices accumulating. Straight into this
+     * tensor's memory when nothing is recorded, as in an embedding's backward.
+     *
+     * <pre>{@code
+     * Tensor counts = Tensor.zeros(5, 3).indexAdd_(0, Tensor.of(new long[] {0, 4, 0}, 3), Tensor.ones(3, 3));
+     * }</pre>
+     */
+    public Tensor indexAdd_(int dim, Tensor index, Tensor source) { return Indexing.indexAdd_(this, dim, index, source); }
+
     public Tensor scatter(int dim, Tensor index, Tensor source) { return Indexing.scatter(this, dim, index, source); }
 
     public Tensor scatter(int dim, Tensor index, double value) { return Indexing.scatter(this, dim, index, value); }

@@ -2,6 +2,7 @@ package dev.ember.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -278,6 +279,37 @@ class IndexingTest {
         self.indexAdd(0, longs(2, 0, 2), source).mul(weights).sum().backward();
         assertValues(new double[] {1, 2, 3}, self.grad());
         assertValues(new double[] {3, 1, 3}, source.grad());
+    }
+
+    @Test
+    void indexAddInPlaceWritesSelfOnContiguousAndTransposedTargets() {
+        Tensor source = Tensor.arange(1, 10).reshape(3, 3).to(DType.FLOAT32);
+        Tensor self = Tensor.ones(5, 3);
+        int before = self.version();
+        Tensor result = self.indexAdd_(0, longs(0, 4, 0), source);
+        assertSame(self, result);
+        assertValues(new double[] {9, 11, 13, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 6, 7}, self);
+        assertTrue(self.version() > before, "an in-place write bumps the version");
+        // a transposed view writes through to its base, repeats accumulating
+        Tensor base = Tensor.zeros(DType.FLOAT64, 3, 2);
+        base.t().indexAdd_(-1, Tensor.of(new int[] {1, 1}), Tensor.of(new double[] {1, 2, 3, 4}, 2, 2));
+        assertValues(new double[] {0, 0, 3, 7, 0, 0}, base);
+    }
+
+    @Test
+    void indexAddInPlaceRecordsWhenTheSourceNeedsAGradient() {
+        Tensor source = Tensor.of(new double[] {1, 2, 3}).requiresGrad_(true);
+        Tensor self = Tensor.zeros(DType.FLOAT64, 3).requiresGrad_(true);
+        Tensor target = self.mul(2);
+        target.indexAdd_(0, longs(2, 0, 2), source);
+        assertValues(new double[] {2, 0, 4}, target);
+        target.mul(Tensor.of(new double[] {1, 2, 3})).sum().backward();
+        assertValues(new double[] {2, 4, 6}, self.grad());
+        assertValues(new double[] {3, 1, 3}, source.grad());
+        var leaf = assertThrows(IllegalStateException.class, () -> self.indexAdd_(0, longs(0), Tensor.zeros(DType.FLOAT64, 1)));
+        assertMessage(leaf, "leaf Variable");
+        var shape = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3, 2).indexAdd_(0, longs(0), Tensor.zeros(1, 3)));
+        assertMessage(shape, "[3, 2]", "[1, 3]");
     }
 
     // ---------------------------------------------------------------- maskedSelect and nonzero
