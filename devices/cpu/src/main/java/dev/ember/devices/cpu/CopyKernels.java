@@ -1,6 +1,7 @@
 package dev.ember.devices.cpu;
 
 import dev.ember.devices.DType;
+import dev.ember.devices.Layout;
 import dev.ember.devices.Strided;
 
 import java.lang.foreign.MemorySegment;
@@ -27,6 +28,14 @@ final class CopyKernels {
     private static final VectorSpecies<Long> LONGS = LongVector.SPECIES_PREFERRED;
 
     private CopyKernels() {}
+
+    /** A row-major copy of {@code s} in a new native buffer, which the caller closes. */
+    static Strided contiguousCopy(Strided s) {
+        CpuBuffer buffer = CpuBuffer.allocateNative(s.numel() * s.dtype().byteSize(), false);
+        Strided copy = new Strided(buffer, Layout.contiguous(s.layout().shape()), s.dtype());
+        copy(s, copy);
+        return copy;
+    }
 
     static void copy(Strided source, Strided destination) {
         long numel = destination.numel();

@@ -97,13 +97,6 @@ final class MatmulKernel {
         }
     }
 
-    private static Strided contiguousCopy(Strided s) {
-        CpuBuffer buffer = CpuBuffer.allocateNative(s.numel() * s.dtype().byteSize(), false);
-        Strided copy = new Strided(buffer, Layout.contiguous(s.layout().shape()), s.dtype());
-        CopyKernels.copy(s, copy);
-        return copy;
-    }
-
     private static void blas(Strided left, Strided right, Strided output) {
         Blas.init();
         Layout c = output.layout();
@@ -111,19 +104,19 @@ final class MatmulKernel {
         Operand outOp = Operand.of(m, n, c.stride(1), c.stride(2));
         Strided target = output;
         if (outOp == null || !isNative(output)) {
-            target = contiguousCopy(output);
+            target = CopyKernels.contiguousCopy(output);
             outOp = Operand.of(m, n, n, 1);
         }
         Strided l = left;
         Strided r = right;
         Operand lop = Operand.of(m, k, l.layout().stride(1), l.layout().stride(2));
         if (lop == null || !isNative(l)) {
-            l = contiguousCopy(l);
+            l = CopyKernels.contiguousCopy(l);
             lop = Operand.of(m, k, k, 1);
         }
         Operand rop = Operand.of(k, n, r.layout().stride(1), r.layout().stride(2));
         if (rop == null || !isNative(r)) {
-            r = contiguousCopy(r);
+            r = CopyKernels.contiguousCopy(r);
             rop = Operand.of(k, n, n, 1);
         }
         try {
