@@ -98,7 +98,7 @@ final class IndexKernels {
                 return;
             }
             // A strided source (an expanded gradient of ones, say) is packed first: the per-index
-            // path below builds views and an iterator for every index, 3 ms for 4,096 of them.
+            // path below builds views and an iterator for every index, about 1.5 ms for 4,096 of them.
             Strided packed = CopyKernels.contiguousCopy(source);
             try {
                 addRuns(target, d, values, packed);
