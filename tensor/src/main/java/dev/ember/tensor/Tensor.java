@@ -849,6 +849,25 @@ public class Tensor implements Leaf<Tensor>, AutoCloseable {
 
     public Tensor scatter(int dim, Tensor index, double value) { return Indexing.scatter(this, dim, index, value); }
 
+    /**
+     * In-place {@code scatter_}: {@code this[index[i][j]][j] = source[i][j]} for {@code dim} 0, and
+     * likewise along other dims; the out-of-place op written back, recorded as any in-place op.
+     *
+     * <pre>{@code
+     * Tensor oneHot = Tensor.zeros(3, 4).scatter_(1, Tensor.of(new long[] {2, 0, 3}, 3, 1), 1.0);
+     * }</pre>
+     */
+    public Tensor scatter_(int dim, Tensor index, Tensor source) {
+        return InPlace.apply(this, self -> self.scatter(dim, index, source));
+    }
+
+    public Tensor scatter_(int dim, Tensor index, double value) { return InPlace.apply(this, self -> self.scatter(dim, index, value)); }
+
+    /** In-place {@code scatter_add_}: {@link #scatterAdd} written back into this tensor. */
+    public Tensor scatterAdd_(int dim, Tensor index, Tensor source) {
+        return InPlace.apply(this, self -> self.scatterAdd(dim, index, source));
+    }
+
     /** The elements where {@code mask} is true, as a 1-D tensor. */
     public Tensor maskedSelect(Tensor mask) { return Indexing.maskedSelect(this, mask); }
 

@@ -194,6 +194,30 @@ class IndexingTest {
     }
 
     @Test
+    void scatterInPlaceWritesSelfAndRecordsForTheSource() {
+        Tensor self = Tensor.zeros(3, 5);
+        int before = self.version();
+        Tensor source = Tensor.arange(1, 11).reshape(2, 5).to(DType.FLOAT32);
+        assertSame(self, self.scatter_(0, Tensor.of(new long[] {0, 1, 2, 0}, 1, 4), source));
+        assertValues(new double[] {1, 0, 0, 4, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 0}, self);
+        assertTrue(self.version() > before, "an in-place write bumps the version");
+        Tensor oneHot = Tensor.zeros(3, 4).scatter_(1, Tensor.of(new long[] {2, 0, 3}, 3, 1), 1.0);
+        assertValues(new double[] {0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1}, oneHot);
+        Tensor sums = Tensor.ones(DType.FLOAT64, 3);
+        sums.scatterAdd_(0, longs(2, 0, 2), Tensor.of(new double[] {1, 2, 3}));
+        assertValues(new double[] {3, 1, 5}, sums);
+        // through a recorded graph: overwritten positions pass no gradient to the old values
+        Tensor leaf = Tensor.of(new double[] {1, 2, 3}).requiresGrad_(true);
+        Tensor values = Tensor.of(new double[] {10, 20}).requiresGrad_(true);
+        Tensor target = leaf.mul(1);
+        target.scatter_(0, longs(2, 0), values);
+        assertValues(new double[] {20, 2, 10}, target);
+        target.mul(Tensor.of(new double[] {1, 2, 3})).sum().backward();
+        assertValues(new double[] {0, 2, 0}, leaf.grad());
+        assertValues(new double[] {3, 1}, values.grad());
+    }
+
+    @Test
     void scatterErrorsNameDtypesShapesAndIndices() {
         Tensor self = Tensor.zeros(2, 3);
         var dtype = assertThrows(IllegalArgumentException.class,
